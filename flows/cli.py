@@ -1,0 +1,181 @@
+"""The wirehouse command line: ingest, query and look after a news warehouse."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from warehouse.paths import Home
+
+SQL_FORMATS = ("table", "csv", "json", "parquet")
+
+
+class FriendlyGroup(click.Group):
+    """Every error becomes one line saying what went wrong; --verbose shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the CLI boundary
+            if ctx.obj and ctx.obj.get("verbose"):
+                traceback.print_exc()
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            click.echo(f"error: {message}", err=True)
+            sys.exit(1)
+
+
+def _home_option(func):
+    return click.option(
+        "--home", envvar="WIREHOUSE_HOME", default="./data", show_default=True,
+        help="Warehouse home directory (env WIREHOUSE_HOME).",
+    )(func)
+
+
+@click.group(cls=FriendlyGroup)
+@click.option("--verbose", is_flag=True, help="Show tracebacks and Prefect logs.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """wirehouse: news feeds, sitemaps and WARC archives into a DuckLake warehouse you query with SQL."""
+    ctx.obj = {"verbose": verbose}
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+def _print_summary(summary: dict) -> None:
+    from flows.report_text import print_run_summary
+
+    print_run_summary(summary)
+
+
+@main.command()
+@click.option("--feed", "feeds", multiple=True, help="RSS/Atom feed URL (repeatable).")
+@click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap or news sitemap URL (repeatable).")
+@click.option("--urls", "url_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="File with one URL per line (repeatable).")
+@click.option("--html-dir", "html_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Directory of .html / .html.gz files (repeatable).")
+@click.option("--warc", "warcs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="WARC file, .warc or .warc.gz (repeatable).")
+@click.option("--batch-size", default=100, show_default=True, help="Articles per task.")
+@click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
+@click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
+@click.option("--wait", "wait_s", default=0.0, help="Seconds to wait for another writer to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@_home_option
+def ingest(feeds, sitemaps, url_files, html_dirs, warcs, batch_size, allow_private, model, wait_s, as_json, home):
+    """Discover, fetch, extract, transform and load the given sources."""
+    if not any((feeds, sitemaps, url_files, html_dirs, warcs)):
+        raise click.UsageError("give at least one source: --feed, --sitemap, --urls, --html-dir or --warc")
+    from flows.ingest import ingest_flow
+
+    summary = ingest_flow(
+        feeds=list(feeds), sitemaps=list(sitemaps), url_files=list(url_files), html_dirs=list(html_dirs),
+        warcs=list(warcs), home=home, batch_size=batch_size, allow_private=allow_private, model=model,
+        wait_for_lock_s=wait_s,
+    )
+    if as_json:
+        import json
+
+        click.echo(json.dumps(summary, default=str))
+    else:
+        _print_summary(summary)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
+@click.option("--write", is_flag=True, help="Allow statements that change the warehouse.")
+@_home_option
+def sql(query, fmt, output, write, home):
+    """Run one SQL statement against the warehouse (read-only unless --write)."""
+    import duckdb
+
+    from flows.output import output_path_ok, write_table
+    from warehouse.lake import connect, open_writer
+
+    output_path_ok(output)
+    try:
+        if write:
+            with open_writer(Home.resolve(home)) as con:
+                result = con.execute(query).fetch_arrow_table()
+        else:
+            con = connect(Home.resolve(home), read_only=True)
+            result = con.execute(query).fetch_arrow_table()
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        hint = " (the warehouse is read-only here; add --write)" if "read-only" in first_line.lower() or "read only" in first_line.lower() else ""
+        raise click.ClickException(f"{first_line}{hint}") from None
+    write_table(result, fmt, output)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, help="Parameter as key=value (repeatable).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None)
+@_home_option
+def query(name, params, list_queries, fmt, output, home):
+    """Run a named analysis query from sql/queries/."""
+    import duckdb
+
+    from flows.output import write_table
+    from warehouse.lake import connect
+    from warehouse.queries import QueryError, get_query, named_queries, run_query
+
+    if list_queries or not name:
+        for q in named_queries().values():
+            args = " ".join(f"--param {p.name}=<{p.type}>" for p in q.params)
+            click.echo(f"{q.name}: {q.answers}" + (f"\n    {args}" if args else ""))
+        return
+    given = {}
+    for item in params:
+        if "=" not in item:
+            raise click.UsageError(f"--param takes key=value, got {item!r}")
+        key, value = item.split("=", 1)
+        given[key.strip()] = value
+    try:
+        named = get_query(name)
+        con = connect(Home.resolve(home), read_only=True)
+        result = run_query(con, named, given).fetch_arrow_table()
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+    except duckdb.Error as exc:
+        raise click.ClickException(f"query {name!r} failed: {str(exc).strip().splitlines()[0]}") from None
+    write_table(result, fmt, output, title=named.answers if fmt == "table" else None)
+
+
+@main.command()
+@click.option("--serve", is_flag=True, help="Only serve the demo site until Ctrl-C.")
+@click.option("--port", default=8765, show_default=True, help="Port for --serve.")
+@_home_option
+def demo(serve, port, home):
+    """Serve the built-in demo news site on 127.0.0.1, ingest it and print answers."""
+    from flows.demo import run_demo
+    from flows.demo_site import serve_forever
+
+    if serve:
+        serve_forever(port=port)
+        return
+    run_demo(home)
+
+
+@main.command()
+@_home_option
+def status(home):
+    """Warehouse size, rows per table, latest runs and snapshots, quarantine counts."""
+    from flows.status import print_status
+
+    print_status(Home.resolve(home))
+
+
+if __name__ == "__main__":
+    main()

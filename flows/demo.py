@@ -1,0 +1,31 @@
+"""The main job on the embedded default: serve the demo site on loopback, ingest it, print answers."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from flows.demo_site import DemoSite
+
+DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures")
+
+
+def run_demo(home: str | None, console: Console | None = None) -> dict:
+    from flows.ingest import ingest_flow
+    from flows.output import write_table
+    from flows.report_text import print_run_summary
+    from warehouse.lake import connect
+    from warehouse.paths import Home
+    from warehouse.queries import named_queries, run_query
+
+    console = console or Console()
+    with DemoSite() as site:
+        console.print(f"demo site on {site.base_url}: {len(site.feed_urls())} feeds, {len(site.sitemap_urls())} sitemaps")
+        summary = ingest_flow(feeds=site.feed_urls(), sitemaps=site.sitemap_urls(), home=home, allow_private=True)
+    print_run_summary(summary, console)
+    con = connect(Home.resolve(home), read_only=True)
+    queries = named_queries()
+    for name in DEMO_QUERIES:
+        if name in queries:
+            result = run_query(con, queries[name], {}).fetch_arrow_table()
+            write_table(result, "table", title=f"{name}: {queries[name].answers}")
+    return summary

@@ -1,0 +1,208 @@
+"""Discovery: turn feeds, sitemaps, URL lists, HTML directories and WARC files into items or pages."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+import feedparser
+from defusedxml import DefusedXmlException
+from warcio.archiveiterator import ArchiveIterator
+
+from flows.fetching import FetchConfig, fetch_one
+from flows.records import Item, Page, Source
+
+MAX_SITEMAP_DEPTH = 3
+MAX_XML_BYTES = 50_000_000
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+
+
+class DiscoveryFailed(Exception):
+    """A feed or sitemap could not be read; the run quarantines it and goes on."""
+
+    def __init__(self, error_class: str, message: str) -> None:
+        super().__init__(message)
+        self.error_class = error_class
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _fetch_document(url: str, config: FetchConfig) -> bytes:
+    result = fetch_one(url, config)
+    if result.error:
+        raise DiscoveryFailed(result.error, f"{url}: {result.error_message or result.error}")
+    return result.body
+
+
+def parse_feed(body: bytes, source: Source) -> list[Item]:
+    """RSS or Atom entries as items; feedparser never resolves external entities."""
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.bozo and not parsed.entries:
+        raise DiscoveryFailed("bad_feed", f"{source.location}: not a readable feed ({parsed.bozo_exception})")
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        published = entry.get("published") or entry.get("updated")
+        items.append(Item(link, source, source_ref=entry.get("id") or link, published_hint=_parse_time(published)))
+    return items
+
+
+def discover_feed(url: str, config: FetchConfig) -> list[Item]:
+    return parse_feed(_fetch_document(url, config), Source("feed", url))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child_text(node: Element, name: str) -> str | None:
+    for child in node.iter():
+        if _local(child.tag) == name and child.text:
+            return child.text.strip()
+    return None
+
+
+def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
+    """Page items and nested sitemap URLs of one sitemap document; entities and DTDs are refused."""
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)[:MAX_XML_BYTES]
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True)
+    except (SafeET.ParseError, DefusedXmlException) as exc:
+        raise DiscoveryFailed("bad_sitemap", f"{location}: not a readable sitemap ({exc})") from exc
+    source = Source("sitemap", location)
+    items: list[Item] = []
+    nested: list[str] = []
+    for node in root:
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        if _local(node.tag) == "sitemap":
+            nested.append(loc)
+        elif _local(node.tag) == "url":
+            when = _child_text(node, "publication_date") or _child_text(node, "lastmod")
+            items.append(Item(loc, source, source_ref=_child_text(node, "lastmod"), published_hint=_parse_time(when)))
+    return items, nested
+
+
+def discover_sitemap(url: str, config: FetchConfig) -> list[Item]:
+    """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth."""
+    seen: set[str] = set()
+    frontier = [url]
+    items: list[Item] = []
+    for _depth in range(MAX_SITEMAP_DEPTH + 1):
+        following: list[str] = []
+        for location in frontier:
+            if location in seen:
+                continue
+            seen.add(location)
+            found, nested = parse_sitemap(_fetch_document(location, config), location)
+            items.extend(found)
+            following.extend(nested)
+        frontier = following
+        if not frontier:
+            break
+    return items
+
+
+def discover_url_file(path: str) -> list[Item]:
+    """One URL per line; blank lines and # comments skipped."""
+    source = Source("urls", path)
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [
+        Item(line.strip(), source, source_ref=f"line {number}")
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def _file_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def iter_html_dir(directory: str) -> Iterator[Page]:
+    """Pages from local .html / .html.gz files, in a stable order."""
+    root = Path(directory)
+    source = Source("html_dir", directory)
+    paths = sorted(p for p in root.rglob("*") if p.is_file() and p.name.lower().endswith(HTML_SUFFIXES))
+    for path in paths:
+        stat = path.stat()
+        page = Page(
+            url=_file_url(path), source=source, source_ref=str(path.relative_to(root)),
+            fetched_at=datetime.fromtimestamp(stat.st_mtime, UTC),
+        )
+        try:
+            raw = path.read_bytes()
+            page.body = gzip.decompress(raw) if path.name.lower().endswith(".gz") else raw
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            page.error_class, page.error_message = "unreadable_file", f"{path}: {exc}"
+        yield page
+
+
+def iter_warc(path: str, max_record_bytes: int = 20_000_000) -> Iterator[Page]:
+    """HTTP response records of a WARC file, streamed; a damaged record becomes a failed page, not a crash."""
+    source = Source("warc", os.fspath(path))
+    with open(path, "rb") as stream:
+        records = ArchiveIterator(stream, check_digests=True)
+        try:
+            for record in records:
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                yield _warc_page(record, records.get_record_offset(), source, max_record_bytes)
+        except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on corrupt archives
+            yield Page(
+                url=f"{source.location}#after-{records.offset}", source=source, fetched_at=datetime.now(UTC),
+                source_ref=f"offset {records.offset}", error_class="corrupt_warc",
+                error_message=f"stopped reading {source.location}: {type(exc).__name__}: {exc}",
+            )
+
+
+def _warc_page(record, offset: int, source: Source, max_record_bytes: int) -> Page:
+    headers = record.rec_headers
+    http = record.http_headers
+    page = Page(
+        url=headers.get_header("WARC-Target-URI") or f"{source.location}#{offset}",
+        source=source,
+        source_ref=f"offset {offset}",
+        fetched_at=_parse_time(headers.get_header("WARC-Date")) or datetime.now(UTC),
+        http_status=int(http.get_statuscode() or 0) or None,
+        content_type=http.get_header("Content-Type"),
+        etag=http.get_header("ETag"),
+        last_modified=http.get_header("Last-Modified"),
+    )
+    try:
+        page.body = record.content_stream().read(max_record_bytes + 1)
+    except Exception as exc:  # noqa: BLE001 - truncated gzip members and bad chunking
+        page.error_class, page.error_message = "truncated_record", f"record at offset {offset}: {exc}"
+        return page
+    if len(page.body) > max_record_bytes:
+        page.body = b""
+        page.error_class, page.error_message = "too_large", f"record at offset {offset} over {max_record_bytes} bytes"
+    elif record.digest_checker.passed is False or (not page.body and record.length):
+        page.body = b""
+        page.error_class = "truncated_record"
+        page.error_message = f"record at offset {offset} is truncated or fails its digest ({record.length} bytes declared)"
+    elif page.http_status and page.http_status >= 400:
+        page.error_class, page.error_message = f"http_{page.http_status}", f"archived response {page.http_status}"
+    return page
+

@@ -1,0 +1,138 @@
+"""The work of each stage on one batch, as plain functions from records to table rows (no Prefect here)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from flows.records import Page
+from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
+
+#: Languages the NLP stage understands; other articles are loaded with text and metadata only.
+NLP_LANGUAGES = frozenset({"en"})
+TABLES = (
+    "raw_pages", "article_versions", "entities", "mentions", "claim_rows", "claim_quantities",
+    "claim_dates", "claim_entities", "quarantine",
+)
+
+
+def sha256_bytes(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def quarantine_row(
+    stage: str, url: str | None, error_class: str, message: str, *, source_kind: str | None = None,
+    source: str | None = None, source_ref: str | None = None, raw_sha256: str | None = None,
+) -> dict:
+    """One quarantine row; its id makes the same failure of the same input land once."""
+    key = "\n".join(str(part) for part in (stage, url, source_ref, error_class, raw_sha256))
+    return {
+        "quarantine_id": hashlib.sha256(key.encode()).hexdigest()[:32],
+        "stage": stage, "url": url, "source_kind": source_kind, "source": source, "source_ref": source_ref,
+        "error_class": error_class, "message": message[:1000], "raw_sha256": raw_sha256,
+        "created_at": datetime.now(UTC),
+    }
+
+
+def page_quarantine(page: Page, stage: str, error_class: str, message: str, raw_sha256: str | None = None) -> dict:
+    return quarantine_row(
+        stage, page.url, error_class, message, source_kind=page.source.kind, source=page.source.location,
+        source_ref=page.source_ref, raw_sha256=raw_sha256,
+    )
+
+
+def raw_row(page: Page, raw_sha256: str) -> dict:
+    return {
+        "raw_sha256": raw_sha256, "url": page.url, "final_url": page.final_url or page.url,
+        "source_kind": page.source.kind, "source": page.source.location, "source_ref": page.source_ref,
+        "fetched_at": page.fetched_at, "http_status": page.http_status, "content_type": page.content_type,
+        "etag": page.etag, "last_modified": page.last_modified,
+        "body_gzip": gzip.compress(page.body, compresslevel=6), "body_bytes": len(page.body),
+    }
+
+
+def article_row(page: Page, raw_sha256: str, body: bytes) -> dict:
+    """Extract one page into an article_versions row (raises ExtractionFailed)."""
+    article = extract_article(body, page.final_url or page.url)
+    published = article.published_at
+    return {
+        "article_id": article.article_id, "doc_id": article.doc_id, "url": page.url,
+        "canonical_url": article.canonical_url, "title": article.title, "author": article.author,
+        "published_at": published, "published_date": published.date() if published else None,
+        "source": page.source.location, "source_kind": page.source.kind, "source_ref": page.source_ref,
+        "site_name": article.site_name, "language": article.language, "description": article.description,
+        "text": article.text, "word_count": len(article.text.split()), "text_sha256": article.text_sha256,
+        "raw_sha256": raw_sha256, "fetched_at": page.fetched_at, "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def extract_pages(pages: Iterable[Page], known_raw: frozenset[str] = frozenset()) -> dict[str, list[dict]]:
+    """Fetch results to raw_pages, article_versions and quarantine rows; known raw bytes are skipped."""
+    rows: dict[str, list[dict]] = {"raw_pages": [], "article_versions": [], "quarantine": [], "unchanged": []}
+    for page in pages:
+        if page.not_modified:
+            rows["unchanged"].append({"url": page.url})
+            continue
+        if page.failed:
+            rows["quarantine"].append(page_quarantine(page, "fetch", page.error_class or "error", page.error_message or ""))
+            continue
+        raw_sha256 = sha256_bytes(page.body)
+        if raw_sha256 in known_raw:
+            rows["unchanged"].append({"url": page.url})
+            continue
+        rows["raw_pages"].append(raw_row(page, raw_sha256))
+        try:
+            rows["article_versions"].append(article_row(page, raw_sha256, page.body))
+        except ExtractionFailed as exc:
+            rows["quarantine"].append(page_quarantine(page, "extract", exc.error_class, str(exc), raw_sha256))
+        except Exception as exc:  # noqa: BLE001 - one bad page must never stop the batch
+            rows["quarantine"].append(
+                page_quarantine(page, "extract", type(exc).__name__, f"extractor crashed: {exc}", raw_sha256)
+            )
+    return rows
+
+
+def analyse_articles(
+    articles: list[dict], nlp, aliases: Mapping[str, str] | None = None, batch_size: int = 16
+) -> dict[str, list[dict]]:
+    """Entities and claims for the articles in a language the pipeline reads, one parse per article."""
+    from transforms.claims import extract_claims
+    from transforms.entities import link_entities
+
+    out: dict[str, list[dict]] = {
+        "entities": [], "mentions": [], "claim_rows": [], "claim_quantities": [], "claim_dates": [],
+        "claim_entities": [], "quarantine": [],
+    }
+    readable = [a for a in articles if a.get("language") in NLP_LANGUAGES]
+    docs = nlp.pipe((a["text"] for a in readable), batch_size=batch_size)
+    for article, doc in zip(readable, docs, strict=True):
+        stage = "entities"
+        try:
+            linked = link_entities(doc, article["article_id"], aliases)
+            stage = "claims"
+            found = extract_claims(doc, linked.mentions, linked.entities, article["article_id"], article["published_at"])
+        except Exception as exc:  # noqa: BLE001 - quarantine the article, keep the batch
+            out["quarantine"].append(
+                quarantine_row(
+                    stage, article["url"], type(exc).__name__, f"{stage} stage failed: {exc}",
+                    source_kind=article["source_kind"], source=article["source"],
+                    source_ref=article["source_ref"], raw_sha256=article["raw_sha256"],
+                )
+            )
+            continue
+        out["entities"].extend(linked.entities)
+        out["mentions"].extend(linked.mentions)
+        out["claim_rows"].extend(found.claims)
+        out["claim_quantities"].extend(found.quantities)
+        out["claim_dates"].extend(found.dates)
+        out["claim_entities"].extend(found.claim_entities)
+    return out
+
+
+def to_arrow(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
+    """Row lists to Arrow tables; the warehouse casts them to the DDL's types by column name."""
+    return {name: pa.Table.from_pylist(rows[name]) for name in TABLES if rows.get(name)}

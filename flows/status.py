@@ -1,0 +1,44 @@
+"""wirehouse status: what is in the warehouse and how it got there."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from warehouse.lake import connect
+from warehouse.paths import Home
+
+STATUS_TABLES = (
+    "articles", "article_versions", "raw_pages", "entities", "mentions", "claims", "claim_quantities",
+    "claim_dates", "claim_entities", "quarantine", "runs",
+)
+
+
+def _size(home: Home) -> int:
+    return sum(p.stat().st_size for p in home.root.rglob("*") if p.is_file())
+
+
+def print_status(home: Home, console: Console | None = None) -> None:
+    console = console or Console()
+    con = connect(home, read_only=True)
+    console.print(f"warehouse {home.root}: {_size(home) / 1e6:.1f} MB")
+    counts = Table(title="rows", header_style="bold")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    for name in STATUS_TABLES:
+        counts.add_row(name, str(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]))
+    console.print(counts)
+    for title, sql in (
+        ("latest runs", "SELECT run_id, flow, started_at, status, articles, claims, quarantined, "
+                        "round(duration_s, 1) AS seconds FROM runs ORDER BY started_at DESC LIMIT 5"),
+        ("latest snapshots", "SELECT snapshot_id, snapshot_time, changes FROM ducklake_snapshots('wh') "
+                             "ORDER BY snapshot_id DESC LIMIT 5"),
+        ("quarantine", "SELECT stage, error_class, count(*) AS inputs FROM quarantine GROUP BY ALL ORDER BY 3 DESC"),
+    ):
+        result = con.execute(sql).fetch_arrow_table()
+        table = Table(title=title, header_style="bold")
+        for column in result.column_names:
+            table.add_column(column, overflow="fold")
+        for row in result.to_pylist():
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+        console.print(table)

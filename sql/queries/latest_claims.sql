@@ -1,0 +1,12 @@
+-- name: latest_claims
+-- answers: The most recent claims with their speakers, outlets and figures.
+-- param: limit (integer, default 10) How many claims.
+SELECT a.published_at, a.site_name AS outlet,
+       coalesce(e.name, c.speaker_text) AS speaker, c.cue, c.polarity, c.hedged,
+       c.content,
+       (SELECT string_agg(q.surface, '; ') FROM claim_quantities AS q WHERE q.claim_id = c.claim_id) AS figures
+FROM claims AS c
+JOIN articles AS a USING (article_id)
+LEFT JOIN entities AS e ON e.entity_id = c.speaker_entity_id
+ORDER BY a.published_at DESC NULLS LAST, c.content_start
+LIMIT CAST($limit AS INTEGER);

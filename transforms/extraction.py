@@ -1,0 +1,149 @@
+"""Main text and metadata from raw HTML with trafilatura, or a reason why there is none."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import courlan
+import py3langid
+import trafilatura
+from lxml import html as lxml_html
+
+EXTRACTOR_VERSION = f"extract-1/trafilatura-{trafilatura.__version__}"
+MIN_TEXT_CHARS = 200
+#: Leading bytes of formats that are never an HTML page, whatever the Content-Type says.
+BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"BZh")
+
+
+class ExtractionFailed(Exception):
+    """A page has no extractable article; error_class names the reason for the quarantine table."""
+
+    def __init__(self, error_class: str, message: str) -> None:
+        super().__init__(message)
+        self.error_class = error_class
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    url: str
+    canonical_url: str
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    site_name: str | None
+    language: str | None
+    description: str | None
+    text: str
+
+    @property
+    def text_sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @property
+    def doc_id(self) -> str:
+        return hashlib.sha256(self.canonical_url.encode()).hexdigest()[:32]
+
+    @property
+    def article_id(self) -> str:
+        return hashlib.sha256(f"{self.canonical_url}\n{self.text_sha256}".encode()).hexdigest()[:32]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_html_bytes(body: bytes) -> None:
+    """Refuse bodies that cannot be a web page before handing them to a parser."""
+    if not body or not body.strip():
+        raise ExtractionFailed("empty_body", "the response body is empty")
+    head = body[:16].lstrip()
+    if any(head.startswith(sig) for sig in BINARY_SIGNATURES):
+        raise ExtractionFailed("not_html", f"binary content (starts with {body[:8]!r}), not an HTML page")
+    sample = body[:4096]
+    if sample.count(b"\x00") > 16 and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractionFailed("not_html", "binary content (NUL bytes), not an HTML page")
+
+
+def canonical_url(url: str) -> str:
+    """Normalised URL so that trivially different spellings of one page share an identity."""
+    try:
+        return courlan.normalize_url(url, strict=False) or url
+    except Exception:  # noqa: BLE001 - courlan raises many types on odd URLs; keep the original
+        return url
+
+
+def detect_language(text: str, declared: str | None) -> str | None:
+    """Language of the main text; the page's own declaration only when the text is too short to tell."""
+    if len(text) >= 40:
+        code, _score = py3langid.classify(text[:2000])
+        return code
+    if declared:
+        return declared.split("-")[0].lower()[:2] or None
+    return None
+
+
+def _declared_language(tree: lxml_html.HtmlElement | None) -> str | None:
+    if tree is None:
+        return None
+    lang = tree.get("lang") or tree.get("xml:lang")
+    return lang.strip() if lang else None
+
+
+def _published_at(day: str | None, tree: lxml_html.HtmlElement | None) -> datetime | None:
+    """Publication time: the exact meta timestamp when it agrees with trafilatura's date, else that day."""
+    if not day:
+        return None
+    try:
+        found = date.fromisoformat(day[:10])
+    except ValueError:
+        return None
+    if tree is not None:
+        stamps = tree.xpath(
+            "//meta[@property='article:published_time' or @name='article:published_time' or "
+            "@itemprop='datePublished']/@content | //time[@datetime]/@datetime"
+        )
+        for stamp in stamps[:5]:
+            try:
+                exact = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if exact.tzinfo is not None and exact.date() == found:
+                return exact.astimezone(UTC)
+    return datetime(found.year, found.month, found.day, tzinfo=UTC)
+
+
+def _parse_tree(body: bytes) -> lxml_html.HtmlElement | None:
+    try:
+        return trafilatura.utils.load_html(body)
+    except Exception:  # noqa: BLE001 - unparsable markup: trafilatura will say so too
+        return None
+
+
+def extract_article(body: bytes, url: str) -> ExtractedArticle:
+    """Extract one page; raises ExtractionFailed with a reason class instead of returning junk."""
+    check_html_bytes(body)
+    tree = _parse_tree(body)
+    if tree is None:
+        raise ExtractionFailed("unparsable_html", "the page could not be parsed as HTML")
+    document = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    text = (document.text or "").strip() if document is not None else ""
+    if len(text) < MIN_TEXT_CHARS:
+        raise ExtractionFailed(
+            "no_main_text", f"no article text found ({len(text)} characters of main text, need {MIN_TEXT_CHARS})"
+        )
+    page_url = document.url if document.url and document.url.startswith("http") else url
+    return ExtractedArticle(
+        url=url,
+        canonical_url=canonical_url(page_url),
+        title=document.title,
+        author=document.author,
+        published_at=_published_at(document.date, tree),
+        site_name=document.sitename,
+        language=detect_language(text, _declared_language(tree)),
+        description=document.description,
+        text=text,
+    )

@@ -1,0 +1,134 @@
+"""Atomic, idempotent batch loads: one DuckLake transaction per batch, natural keys decide what is new."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+#: Rows whose key is already present are skipped (and duplicates inside a batch collapse to one).
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
+    "raw_pages": ("raw_sha256",),
+    "article_versions": ("article_id",),
+    "entities": ("entity_id",),
+    "quarantine": ("quarantine_id",),
+    "run_batches": ("run_id", "batch_index"),
+}
+#: Derived rows come as a group per owner key: a group is loaded only when the owner has none yet.
+GROUP_KEYS: dict[str, str] = {
+    "mentions": "article_id",
+    "claim_rows": "article_id",
+    "claim_quantities": "claim_id",
+    "claim_dates": "claim_id",
+    "claim_entities": "claim_id",
+}
+#: Latest value wins for these keys (incremental state).
+UPSERT_KEYS: dict[str, tuple[str, ...]] = {
+    "watermarks": ("source", "item_key"),
+}
+#: Load order: owners before the rows that point at them.
+LOAD_ORDER = (
+    "raw_pages", "article_versions", "entities", "mentions", "claim_rows", "claim_quantities",
+    "claim_dates", "claim_entities", "quarantine", "watermarks", "run_batches",
+)
+
+
+@dataclass
+class LoadResult:
+    inserted: dict[str, int]
+
+    def __getitem__(self, table: str) -> int:
+        return self.inserted.get(table, 0)
+
+
+def _with_lineage(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, lineage: Mapping[str, str]) -> pa.Table:
+    columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, value in lineage.items():
+        if name in columns and name not in rows.column_names:
+            rows = rows.append_column(name, pa.array([value] * rows.num_rows, pa.string()))
+    return rows
+
+
+def _insert_sql(table: str) -> str:
+    if table in UNIQUE_KEYS:
+        keys = UNIQUE_KEYS[table]
+        match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in keys)
+        return (
+            f"INSERT INTO {table} BY NAME SELECT * FROM (SELECT DISTINCT ON ({', '.join(keys)}) * FROM batch_rows) b "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
+        )
+    if table in GROUP_KEYS:
+        key = GROUP_KEYS[table]
+        return (
+            f"INSERT INTO {table} BY NAME SELECT * FROM batch_rows b "
+            f"WHERE b.{key} NOT IN (SELECT {key} FROM {table} WHERE {key} IS NOT NULL)"
+        )
+    if table in UPSERT_KEYS:
+        keys = UPSERT_KEYS[table]
+        match = " AND ".join(f"{table}.{k} = b.{k}" for k in keys)
+        return f"DELETE FROM {table} USING batch_rows b WHERE {match}"
+    raise KeyError(f"no load policy for table {table!r}")
+
+
+#: Rows owned by each stage, children first, for swapping them when a stage is re-run.
+STAGE_TABLES: dict[str, tuple[str, ...]] = {
+    "entities": ("mentions",),
+    "claims": ("claim_quantities", "claim_dates", "claim_entities", "claim_rows"),
+}
+
+
+def _delete_stage_rows(con: duckdb.DuckDBPyConnection, stages: tuple[str, ...]) -> None:
+    for stage in stages:
+        for table in STAGE_TABLES[stage]:
+            if GROUP_KEYS[table] == "article_id":
+                owned = "article_id IN (SELECT article_id FROM replaced_articles)"
+            else:
+                owned = (
+                    "claim_id IN (SELECT claim_id FROM claim_rows "
+                    "WHERE article_id IN (SELECT article_id FROM replaced_articles))"
+                )
+            con.execute(f"DELETE FROM {table} WHERE {owned}")
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[str, pa.Table],
+    lineage: Mapping[str, str],
+    replace_articles: list[str] | None = None,
+    replace_stages: tuple[str, ...] = (),
+) -> LoadResult:
+    """Write all of one batch's tables in one transaction: all visible together, or none at all.
+
+    With replace_articles, the rows that replace_stages derived for those articles are deleted in the same
+    transaction, so a re-processed article swaps old rows for new ones atomically.
+    """
+    unknown = set(tables) - set(LOAD_ORDER)
+    if unknown:
+        raise KeyError(f"no load policy for tables {sorted(unknown)}")
+    inserted: dict[str, int] = {}
+    con.execute("BEGIN")
+    try:
+        if replace_articles:
+            con.register("replaced_articles", pa.table({"article_id": pa.array(replace_articles, pa.string())}))
+            _delete_stage_rows(con, replace_stages)
+            con.unregister("replaced_articles")
+        for table in LOAD_ORDER:
+            rows = tables.get(table)
+            if rows is None or rows.num_rows == 0:
+                continue
+            rows = _with_lineage(con, table, rows, lineage)
+            con.register("batch_rows", rows)
+            try:
+                result = con.execute(_insert_sql(table)).fetchone()
+                if table in UPSERT_KEYS:
+                    result = con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_rows").fetchone()
+            finally:
+                con.unregister("batch_rows")
+            inserted[table] = int(result[0]) if result else 0
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LoadResult(inserted)

@@ -1,0 +1,81 @@
+"""Bring a warehouse up to the schema in sql/: numbered migrations first, then views."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from warehouse.paths import sql_dir
+
+MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class SqlFile:
+    version: int
+    path: Path
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def migration_files(root: Path | None = None) -> list[SqlFile]:
+    root = (root or sql_dir()) / "migrations"
+    files = [SqlFile(int(m.group(1)), p) for p in root.iterdir() if (m := MIGRATION_NAME.match(p.name))]
+    return sorted(files, key=lambda f: f.version)
+
+
+def view_files(root: Path | None = None) -> list[SqlFile]:
+    return [SqlFile(0, p) for p in sorted(((root or sql_dir()) / "views").glob("*.sql"))]
+
+
+def latest_version() -> int:
+    return migration_files()[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply missing migrations and changed views, each in its own transaction; returns what was applied."""
+    con.execute((sql_dir() / "schema_migrations.sql").read_text(encoding="utf-8"))
+    applied: list[str] = []
+    have = current_version(con)
+    for migration in migration_files():
+        if migration.version > have:
+            _apply(con, migration)
+            applied.append(migration.path.name)
+    view_checksums = dict(
+        con.execute("SELECT name, checksum FROM schema_migrations WHERE version = 0").fetchall()
+    )
+    for view in view_files():
+        if view_checksums.get(view.path.name) != view.checksum:
+            _apply(con, view)
+            applied.append(view.path.name)
+    return applied
+
+
+def _apply(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> None:
+    con.execute("BEGIN")
+    try:
+        con.execute(sql_file.text)
+        con.execute("DELETE FROM schema_migrations WHERE name = ?", [sql_file.path.name])
+        con.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?, now())",
+            [sql_file.version, sql_file.path.name, sql_file.checksum],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

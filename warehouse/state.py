@@ -1,0 +1,80 @@
+"""Look-ups a run needs from the warehouse before it loads: what is already known."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+
+def _with_values(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> None:
+    con.register(name, pa.table({"value": pa.array(values, pa.string())}))
+
+
+def known_raw_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> frozenset[str]:
+    """Raw bodies already stored: their pages were extracted (or quarantined) by an earlier run."""
+    if not hashes:
+        return frozenset()
+    _with_values(con, "candidate_hashes", hashes)
+    try:
+        rows = con.execute(
+            "SELECT raw_sha256 FROM raw_pages WHERE raw_sha256 IN (SELECT value FROM candidate_hashes)"
+        ).fetchall()
+    finally:
+        con.unregister("candidate_hashes")
+    return frozenset(r[0] for r in rows)
+
+
+def validators_for(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Latest ETag and Last-Modified per URL, for conditional GET."""
+    if not urls:
+        return {}
+    _with_values(con, "candidate_urls", urls)
+    try:
+        rows = con.execute(
+            "SELECT url, arg_max(etag, fetched_at), arg_max(last_modified, fetched_at) FROM raw_pages "
+            "WHERE url IN (SELECT value FROM candidate_urls) GROUP BY url"
+        ).fetchall()
+    finally:
+        con.unregister("candidate_urls")
+    return {url: (etag, modified) for url, etag, modified in rows if etag or modified}
+
+
+def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """alias_norm -> entity_id from the user-editable alias table."""
+    return dict(con.execute("SELECT alias_norm, arg_max(entity_id, created_at) FROM entity_aliases GROUP BY 1").fetchall())
+
+
+def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Claims of current articles with what the clustering compares: speaker, content, entities, outlet."""
+    return con.execute(
+        """
+        SELECT c.claim_id, c.speaker_entity_id, c.content, a.site_name AS article_source,
+               list(DISTINCT ce.entity_id) FILTER (WHERE ce.entity_id IS NOT NULL) AS entity_ids
+        FROM claim_rows c
+        JOIN articles a USING (article_id)
+        LEFT JOIN claim_entities ce USING (claim_id)
+        GROUP BY ALL
+        ORDER BY c.claim_id
+        """
+    ).fetch_arrow_table().to_pylist()
+
+
+def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str], lineage: dict[str, str]) -> int:
+    """Swap the whole clustering in one transaction; readers see the old or the new one."""
+    table = pa.table({
+        "claim_id": pa.array(list(assignments), pa.string()),
+        "cluster_id": pa.array(list(assignments.values()), pa.string()),
+        "run_id": pa.array([lineage["run_id"]] * len(assignments), pa.string()),
+        "transform_version": pa.array([lineage["transform_version"]] * len(assignments), pa.string()),
+    })
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM claim_clusters")
+        con.register("new_clusters", table)
+        con.execute("INSERT INTO claim_clusters BY NAME SELECT * FROM new_clusters")
+        con.unregister("new_clusters")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(assignments)
