@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from pathlib import Path
 
 import click
 
@@ -32,7 +31,10 @@ class FriendlyGroup(click.Group):
 
 def _home_option(func):
     return click.option(
-        "--home", envvar="WIREHOUSE_HOME", default="./data", show_default=True,
+        "--home",
+        envvar="WIREHOUSE_HOME",
+        default="./data",
+        show_default=True,
         help="Warehouse home directory (env WIREHOUSE_HOME).",
     )(func)
 
@@ -57,12 +59,27 @@ def _print_summary(summary: dict) -> None:
 @main.command()
 @click.option("--feed", "feeds", multiple=True, help="RSS/Atom feed URL (repeatable).")
 @click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap or news sitemap URL (repeatable).")
-@click.option("--urls", "url_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="File with one URL per line (repeatable).")
-@click.option("--html-dir", "html_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
-              help="Directory of .html / .html.gz files (repeatable).")
-@click.option("--warc", "warcs", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="WARC file, .warc or .warc.gz (repeatable).")
+@click.option(
+    "--urls",
+    "url_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="File with one URL per line (repeatable).",
+)
+@click.option(
+    "--html-dir",
+    "html_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Directory of .html / .html.gz files (repeatable).",
+)
+@click.option(
+    "--warc",
+    "warcs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="WARC file, .warc or .warc.gz (repeatable).",
+)
 @click.option("--batch-size", default=100, show_default=True, help="Articles per task.")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
 @click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
@@ -76,8 +93,15 @@ def ingest(feeds, sitemaps, url_files, html_dirs, warcs, batch_size, allow_priva
     from flows.ingest import ingest_flow
 
     summary = ingest_flow(
-        feeds=list(feeds), sitemaps=list(sitemaps), url_files=list(url_files), html_dirs=list(html_dirs),
-        warcs=list(warcs), home=home, batch_size=batch_size, allow_private=allow_private, model=model,
+        feeds=list(feeds),
+        sitemaps=list(sitemaps),
+        url_files=list(url_files),
+        html_dirs=list(html_dirs),
+        warcs=list(warcs),
+        home=home,
+        batch_size=batch_size,
+        allow_private=allow_private,
+        model=model,
         wait_for_lock_s=wait_s,
     )
     if as_json:
@@ -111,7 +135,11 @@ def sql(query, fmt, output, write, home):
             result = con.execute(query).fetch_arrow_table()
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]
-        hint = " (the warehouse is read-only here; add --write)" if "read-only" in first_line.lower() or "read only" in first_line.lower() else ""
+        hint = (
+            " (the warehouse is read-only here; add --write)"
+            if "read-only" in first_line.lower() or "read only" in first_line.lower()
+            else ""
+        )
         raise click.ClickException(f"{first_line}{hint}") from None
     write_table(result, fmt, output)
 

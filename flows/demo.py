@@ -19,7 +19,9 @@ def run_demo(home: str | None, console: Console | None = None) -> dict:
 
     console = console or Console()
     with DemoSite() as site:
-        console.print(f"demo site on {site.base_url}: {len(site.feed_urls())} feeds, {len(site.sitemap_urls())} sitemaps")
+        console.print(
+            f"demo site on {site.base_url}: {len(site.feed_urls())} feeds, {len(site.sitemap_urls())} sitemaps"
+        )
         summary = ingest_flow(feeds=site.feed_urls(), sitemaps=site.sitemap_urls(), home=home, allow_private=True)
     print_run_summary(summary, console)
     con = connect(Home.resolve(home), read_only=True)

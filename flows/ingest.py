@@ -92,13 +92,23 @@ def discover_task(remote_sources: Sequence[Source], url_files: Sequence[str], co
             finder = sources.discover_feed if source.kind == "feed" else sources.discover_sitemap
             items.extend(finder(source.location, config))
         except sources.DiscoveryFailed as exc:
-            failures.append(quarantine_row("discover", source.location, exc.error_class, str(exc),
-                                           source_kind=source.kind, source=source.location))
+            failures.append(
+                quarantine_row(
+                    "discover",
+                    source.location,
+                    exc.error_class,
+                    str(exc),
+                    source_kind=source.kind,
+                    source=source.location,
+                )
+            )
     for path in url_files:
         try:
             items.extend(sources.discover_url_file(path))
         except OSError as exc:
-            failures.append(quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path))
+            failures.append(
+                quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path)
+            )
     unique: dict[str, Item] = {}
     for item in items:
         unique.setdefault(item.url, item)
@@ -111,13 +121,23 @@ def fetch_task(items: list[Item], config: FetchConfig, validators: dict, batch_i
     results = fetch_many([i.url for i in items], config, {u: Validators(*v) for u, v in validators.items()})
     pages = []
     for item, result in zip(items, results, strict=True):
-        pages.append(Page(
-            url=item.url, source=item.source, source_ref=item.source_ref, fetched_at=result.fetched_at,
-            body=result.body, final_url=result.final_url, http_status=result.status,
-            content_type=result.headers.get("content-type"), etag=result.headers.get("etag"),
-            last_modified=result.headers.get("last-modified"), error_class=result.error,
-            error_message=result.error_message, not_modified=result.not_modified,
-        ))
+        pages.append(
+            Page(
+                url=item.url,
+                source=item.source,
+                source_ref=item.source_ref,
+                fetched_at=result.fetched_at,
+                body=result.body,
+                final_url=result.final_url,
+                http_status=result.status,
+                content_type=result.headers.get("content-type"),
+                etag=result.headers.get("etag"),
+                last_modified=result.headers.get("last-modified"),
+                error_class=result.error,
+                error_message=result.error_message,
+                not_modified=result.not_modified,
+            )
+        )
     return pages
 
 
@@ -165,12 +185,22 @@ class _Pipeline:
         fetched = sum(1 for p in pages if not p.failed and not p.not_modified)
         reasons = Counter(q["error_class"] for q in rows["quarantine"])
         run_row = {
-            "run_id": summary.run_id, "batch_index": index, "flow": self.flow_name, "started_at": batch_started,
-            "status": "completed", "code_version": self.lineage["code_version"], "params": json.dumps(self.params),
-            "discovered": discovered, "fetched": fetched, "unchanged": len(rows["unchanged"]),
-            "extracted": len(rows["article_versions"]), "quarantined": len(rows["quarantine"]),
-            "articles": len(rows["article_versions"]), "mentions": len(rows.get("mentions", [])),
-            "claims": len(rows.get("claim_rows", [])), "stage_seconds": json.dumps(dict(summary.stage_seconds)),
+            "run_id": summary.run_id,
+            "batch_index": index,
+            "flow": self.flow_name,
+            "started_at": batch_started,
+            "status": "completed",
+            "code_version": self.lineage["code_version"],
+            "params": json.dumps(self.params),
+            "discovered": discovered,
+            "fetched": fetched,
+            "unchanged": len(rows["unchanged"]),
+            "extracted": len(rows["article_versions"]),
+            "quarantined": len(rows["quarantine"]),
+            "articles": len(rows["article_versions"]),
+            "mentions": len(rows.get("mentions", [])),
+            "claims": len(rows.get("claim_rows", [])),
+            "stage_seconds": json.dumps(dict(summary.stage_seconds)),
         }
         t0 = time.perf_counter()
         run_row["finished_at"] = datetime.now(UTC)
@@ -223,8 +253,11 @@ def ingest_flow(
     wait_for_lock_s: float = 0.0,
 ) -> dict:
     """Ingest every given source into the warehouse at home; a re-run over the same input adds no rows."""
-    params = {k: v for k, v in dict(feeds=feeds, sitemaps=sitemaps, url_files=url_files, html_dirs=html_dirs,
-                                     warcs=warcs).items() if v}
+    params = {
+        k: v
+        for k, v in dict(feeds=feeds, sitemaps=sitemaps, url_files=url_files, html_dirs=html_dirs, warcs=warcs).items()
+        if v
+    }
     config = FetchConfig(allow_private=allow_private, **({"user_agent": user_agent} if user_agent else {}))
     summary = RunSummary(run_id=_current_run_id(), started_at=datetime.now(UTC))
     started = time.perf_counter()

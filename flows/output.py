@@ -39,8 +39,7 @@ def write_table(result: pa.Table, fmt: str, output: str | None = None, title: st
     try:
         rows = result.to_pylist()
         if fmt == "json":
-            json.dump([{k: _plain(v) for k, v in row.items()} for row in rows], stream, ensure_ascii=False,
-                      default=str)
+            json.dump([{k: _plain(v) for k, v in row.items()} for row in rows], stream, ensure_ascii=False, default=str)
             stream.write("\n")
         elif fmt == "csv":
             writer = csv.writer(stream)

@@ -6,9 +6,15 @@ from rich.console import Console
 from rich.table import Table
 
 SUMMARY_ROWS = (
-    ("discovered", "discovered"), ("fetched", "fetched"), ("unchanged", "unchanged (skipped)"),
-    ("extracted", "extracted"), ("quarantined", "quarantined"), ("articles", "new articles"),
-    ("entities", "new entities"), ("mentions", "mentions"), ("claims", "claims"),
+    ("discovered", "discovered"),
+    ("fetched", "fetched"),
+    ("unchanged", "unchanged (skipped)"),
+    ("extracted", "extracted"),
+    ("quarantined", "quarantined"),
+    ("articles", "new articles"),
+    ("entities", "new entities"),
+    ("mentions", "mentions"),
+    ("claims", "claims"),
 )
 
 

@@ -148,7 +148,9 @@ def iter_html_dir(directory: str) -> Iterator[Page]:
     for path in paths:
         stat = path.stat()
         page = Page(
-            url=_file_url(path), source=source, source_ref=str(path.relative_to(root)),
+            url=_file_url(path),
+            source=source,
+            source_ref=str(path.relative_to(root)),
             fetched_at=datetime.fromtimestamp(stat.st_mtime, UTC),
         )
         try:
@@ -171,8 +173,11 @@ def iter_warc(path: str, max_record_bytes: int = 20_000_000) -> Iterator[Page]:
                 yield _warc_page(record, records.get_record_offset(), source, max_record_bytes)
         except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on corrupt archives
             yield Page(
-                url=f"{source.location}#after-{records.offset}", source=source, fetched_at=datetime.now(UTC),
-                source_ref=f"offset {records.offset}", error_class="corrupt_warc",
+                url=f"{source.location}#after-{records.offset}",
+                source=source,
+                fetched_at=datetime.now(UTC),
+                source_ref=f"offset {records.offset}",
+                error_class="corrupt_warc",
                 error_message=f"stopped reading {source.location}: {type(exc).__name__}: {exc}",
             )
 
@@ -201,8 +206,9 @@ def _warc_page(record, offset: int, source: Source, max_record_bytes: int) -> Pa
     elif record.digest_checker.passed is False or (not page.body and record.length):
         page.body = b""
         page.error_class = "truncated_record"
-        page.error_message = f"record at offset {offset} is truncated or fails its digest ({record.length} bytes declared)"
+        page.error_message = (
+            f"record at offset {offset} is truncated or fails its digest ({record.length} bytes declared)"
+        )
     elif page.http_status and page.http_status >= 400:
         page.error_class, page.error_message = f"http_{page.http_status}", f"archived response {page.http_status}"
     return page
-

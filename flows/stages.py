@@ -14,9 +14,26 @@ from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_a
 
 #: Languages the NLP stage understands; other articles are loaded with text and metadata only.
 NLP_LANGUAGES = frozenset({"en"})
+#: Which NLP stage produces each derived table, for stamping its version on the rows.
+STAGE_OF_TABLE = {
+    "entities": "entities",
+    "mentions": "entities",
+    "claim_rows": "claims",
+    "claim_quantities": "claims",
+    "claim_dates": "claims",
+    "claim_entities": "claims",
+}
 TABLES = (
-    "raw_pages", "article_versions", "entities", "mentions", "claim_rows", "claim_quantities",
-    "claim_dates", "claim_entities", "quarantine",
+    "raw_pages",
+    "article_versions",
+    "entities",
+    "mentions",
+    "claim_rows",
+    "claim_quantities",
+    "claim_dates",
+    "claim_entities",
+    "article_processing",
+    "quarantine",
 )
 
 
@@ -25,33 +42,60 @@ def sha256_bytes(body: bytes) -> str:
 
 
 def quarantine_row(
-    stage: str, url: str | None, error_class: str, message: str, *, source_kind: str | None = None,
-    source: str | None = None, source_ref: str | None = None, raw_sha256: str | None = None,
+    stage: str,
+    url: str | None,
+    error_class: str,
+    message: str,
+    *,
+    source_kind: str | None = None,
+    source: str | None = None,
+    source_ref: str | None = None,
+    raw_sha256: str | None = None,
 ) -> dict:
     """One quarantine row; its id makes the same failure of the same input land once."""
     key = "\n".join(str(part) for part in (stage, url, source_ref, error_class, raw_sha256))
     return {
         "quarantine_id": hashlib.sha256(key.encode()).hexdigest()[:32],
-        "stage": stage, "url": url, "source_kind": source_kind, "source": source, "source_ref": source_ref,
-        "error_class": error_class, "message": message[:1000], "raw_sha256": raw_sha256,
+        "stage": stage,
+        "url": url,
+        "source_kind": source_kind,
+        "source": source,
+        "source_ref": source_ref,
+        "error_class": error_class,
+        "message": message[:1000],
+        "raw_sha256": raw_sha256,
         "created_at": datetime.now(UTC),
     }
 
 
 def page_quarantine(page: Page, stage: str, error_class: str, message: str, raw_sha256: str | None = None) -> dict:
     return quarantine_row(
-        stage, page.url, error_class, message, source_kind=page.source.kind, source=page.source.location,
-        source_ref=page.source_ref, raw_sha256=raw_sha256,
+        stage,
+        page.url,
+        error_class,
+        message,
+        source_kind=page.source.kind,
+        source=page.source.location,
+        source_ref=page.source_ref,
+        raw_sha256=raw_sha256,
     )
 
 
 def raw_row(page: Page, raw_sha256: str) -> dict:
     return {
-        "raw_sha256": raw_sha256, "url": page.url, "final_url": page.final_url or page.url,
-        "source_kind": page.source.kind, "source": page.source.location, "source_ref": page.source_ref,
-        "fetched_at": page.fetched_at, "http_status": page.http_status, "content_type": page.content_type,
-        "etag": page.etag, "last_modified": page.last_modified,
-        "body_gzip": gzip.compress(page.body, compresslevel=6), "body_bytes": len(page.body),
+        "raw_sha256": raw_sha256,
+        "url": page.url,
+        "final_url": page.final_url or page.url,
+        "source_kind": page.source.kind,
+        "source": page.source.location,
+        "source_ref": page.source_ref,
+        "fetched_at": page.fetched_at,
+        "http_status": page.http_status,
+        "content_type": page.content_type,
+        "etag": page.etag,
+        "last_modified": page.last_modified,
+        "body_gzip": gzip.compress(page.body, compresslevel=6),
+        "body_bytes": len(page.body),
     }
 
 
@@ -60,13 +104,26 @@ def article_row(page: Page, raw_sha256: str, body: bytes) -> dict:
     article = extract_article(body, page.final_url or page.url)
     published = article.published_at
     return {
-        "article_id": article.article_id, "doc_id": article.doc_id, "url": page.url,
-        "canonical_url": article.canonical_url, "title": article.title, "author": article.author,
-        "published_at": published, "published_date": published.date() if published else None,
-        "source": page.source.location, "source_kind": page.source.kind, "source_ref": page.source_ref,
-        "site_name": article.site_name, "language": article.language, "description": article.description,
-        "text": article.text, "word_count": len(article.text.split()), "text_sha256": article.text_sha256,
-        "raw_sha256": raw_sha256, "fetched_at": page.fetched_at, "extractor_version": EXTRACTOR_VERSION,
+        "article_id": article.article_id,
+        "doc_id": article.doc_id,
+        "url": page.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "author": article.author,
+        "published_at": published,
+        "published_date": published.date() if published else None,
+        "source": page.source.location,
+        "source_kind": page.source.kind,
+        "source_ref": page.source_ref,
+        "site_name": article.site_name,
+        "language": article.language,
+        "description": article.description,
+        "text": article.text,
+        "word_count": len(article.text.split()),
+        "text_sha256": article.text_sha256,
+        "raw_sha256": raw_sha256,
+        "fetched_at": page.fetched_at,
+        "extractor_version": EXTRACTOR_VERSION,
     }
 
 
@@ -78,7 +135,9 @@ def extract_pages(pages: Iterable[Page], known_raw: frozenset[str] = frozenset()
             rows["unchanged"].append({"url": page.url})
             continue
         if page.failed:
-            rows["quarantine"].append(page_quarantine(page, "fetch", page.error_class or "error", page.error_message or ""))
+            rows["quarantine"].append(
+                page_quarantine(page, "fetch", page.error_class or "error", page.error_message or "")
+            )
             continue
         raw_sha256 = sha256_bytes(page.body)
         if raw_sha256 in known_raw:
@@ -101,12 +160,22 @@ def analyse_articles(
 ) -> dict[str, list[dict]]:
     """Entities and claims for the articles in a language the pipeline reads, one parse per article."""
     from transforms.claims import extract_claims
+
+    from flows.versions import claims_version, entities_stage_version
     from transforms.entities import link_entities
 
     out: dict[str, list[dict]] = {
-        "entities": [], "mentions": [], "claim_rows": [], "claim_quantities": [], "claim_dates": [],
-        "claim_entities": [], "quarantine": [],
+        "entities": [],
+        "mentions": [],
+        "claim_rows": [],
+        "claim_quantities": [],
+        "claim_dates": [],
+        "claim_entities": [],
+        "quarantine": [],
+        "article_processing": [],
     }
+    versions = {"entities": entities_stage_version(aliases or {}), "claims": claims_version()}
+    now = datetime.now(UTC)
     readable = [a for a in articles if a.get("language") in NLP_LANGUAGES]
     docs = nlp.pipe((a["text"] for a in readable), batch_size=batch_size)
     for article, doc in zip(readable, docs, strict=True):
@@ -114,13 +183,20 @@ def analyse_articles(
         try:
             linked = link_entities(doc, article["article_id"], aliases)
             stage = "claims"
-            found = extract_claims(doc, linked.mentions, linked.entities, article["article_id"], article["published_at"])
+            found = extract_claims(
+                doc, linked.mentions, linked.entities, article["article_id"], article["published_at"]
+            )
         except Exception as exc:  # noqa: BLE001 - quarantine the article, keep the batch
             out["quarantine"].append(
                 quarantine_row(
-                    stage, article["url"], type(exc).__name__, f"{stage} stage failed: {exc}",
-                    source_kind=article["source_kind"], source=article["source"],
-                    source_ref=article["source_ref"], raw_sha256=article["raw_sha256"],
+                    stage,
+                    article["url"],
+                    type(exc).__name__,
+                    f"{stage} stage failed: {exc}",
+                    source_kind=article["source_kind"],
+                    source=article["source"],
+                    source_ref=article["source_ref"],
+                    raw_sha256=article["raw_sha256"],
                 )
             )
             continue
@@ -130,6 +206,18 @@ def analyse_articles(
         out["claim_quantities"].extend(found.quantities)
         out["claim_dates"].extend(found.dates)
         out["claim_entities"].extend(found.claim_entities)
+        for stage_name, version in versions.items():
+            out["article_processing"].append(
+                {
+                    "article_id": article["article_id"],
+                    "stage": stage_name,
+                    "transform_version": version,
+                    "processed_at": now,
+                }
+            )
+    for table, stage_name in STAGE_OF_TABLE.items():
+        for row in out[table]:
+            row["transform_version"] = versions[stage_name]
     return out
 
 

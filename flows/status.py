@@ -9,8 +9,17 @@ from warehouse.lake import connect
 from warehouse.paths import Home
 
 STATUS_TABLES = (
-    "articles", "article_versions", "raw_pages", "entities", "mentions", "claims", "claim_quantities",
-    "claim_dates", "claim_entities", "quarantine", "runs",
+    "articles",
+    "article_versions",
+    "raw_pages",
+    "entities",
+    "mentions",
+    "claims",
+    "claim_quantities",
+    "claim_dates",
+    "claim_entities",
+    "quarantine",
+    "runs",
 )
 
 
@@ -29,10 +38,16 @@ def print_status(home: Home, console: Console | None = None) -> None:
         counts.add_row(name, str(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]))
     console.print(counts)
     for title, sql in (
-        ("latest runs", "SELECT run_id, flow, started_at, status, articles, claims, quarantined, "
-                        "round(duration_s, 1) AS seconds FROM runs ORDER BY started_at DESC LIMIT 5"),
-        ("latest snapshots", "SELECT snapshot_id, snapshot_time, changes FROM ducklake_snapshots('wh') "
-                             "ORDER BY snapshot_id DESC LIMIT 5"),
+        (
+            "latest runs",
+            "SELECT run_id, flow, started_at, status, articles, claims, quarantined, "
+            "round(duration_s, 1) AS seconds FROM runs ORDER BY started_at DESC LIMIT 5",
+        ),
+        (
+            "latest snapshots",
+            "SELECT snapshot_id, snapshot_time, changes FROM ducklake_snapshots('wh') "
+            "ORDER BY snapshot_id DESC LIMIT 5",
+        ),
         ("quarantine", "SELECT stage, error_class, count(*) AS inputs FROM quarantine GROUP BY ALL ORDER BY 3 DESC"),
     ):
         result = con.execute(sql).fetch_arrow_table()

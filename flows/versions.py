@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 
 from transforms.extraction import EXTRACTOR_VERSION
@@ -16,6 +19,14 @@ def entities_version() -> str:
     from transforms.entities import TRANSFORM_VERSION
 
     return TRANSFORM_VERSION
+
+
+def entities_stage_version(aliases: Mapping[str, str]) -> str:
+    """Entity code version plus a fingerprint of the user alias table: editing aliases makes rows stale."""
+    if not aliases:
+        return entities_version()
+    digest = hashlib.sha256(json.dumps(sorted(aliases.items())).encode()).hexdigest()[:8]
+    return f"{entities_version()}+aliases.{digest}"
 
 
 def claims_version() -> str:

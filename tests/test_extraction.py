@@ -18,8 +18,13 @@ PARAGRAPHS = [
     "Dock workers, for their part, said the authority had ignored repeated warnings about staffing levels, "
     "and that the dispute could be settled within days if managers returned to the table.",
 ]
-BOILERPLATE = ["We use cookies to improve your experience", "Most Read", "Subscribe to our newsletter",
-               "All rights reserved", "Weather tomorrow: rain"]
+BOILERPLATE = [
+    "We use cookies to improve your experience",
+    "Most Read",
+    "Subscribe to our newsletter",
+    "All rights reserved",
+    "Weather tomorrow: rain",
+]
 
 
 def _page(body_paragraphs: list[str]) -> bytes:
@@ -32,7 +37,8 @@ def _page(body_paragraphs: list[str]) -> bytes:
 <div class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>
 <nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li></ul></nav>
 <main><article><h1>Port traffic falls</h1><p class="byline">By Ada Lovelace</p>{paragraphs}</article>
-<aside><h2>Most Read</h2><ol><li><a href="/a">Weather tomorrow: rain</a></li><li><a href="/b">Council vote</a></li></ol></aside>
+<aside><h2>Most Read</h2><ol><li><a href="/a">Weather tomorrow: rain</a></li>
+<li><a href="/b">Council vote</a></li></ol></aside>
 </main><section class="newsletter">Subscribe to our newsletter</section>
 <footer>Copyright 2024 The Test Gazette. All rights reserved.</footer></body></html>""".encode()
 
@@ -54,7 +60,9 @@ def test_article_paragraphs_only_and_metadata():
 def test_identity_changes_with_the_text_only():
     first = extract_article(_page(PARAGRAPHS), "https://gazette.example/x")
     again = extract_article(_page(PARAGRAPHS), "https://gazette.example/x")
-    edited = extract_article(_page([*PARAGRAPHS[:2], PARAGRAPHS[2] + " A correction was added."]), "https://gazette.example/x")
+    edited = extract_article(
+        _page([*PARAGRAPHS[:2], PARAGRAPHS[2] + " A correction was added."]), "https://gazette.example/x"
+    )
     assert first.article_id == again.article_id
     assert first.doc_id == edited.doc_id
     assert first.article_id != edited.article_id

@@ -21,12 +21,11 @@ def _entities(*names: str) -> pa.Table:
 
 def test_schema_has_a_comment_on_every_table_and_column(home):
     with open_writer(home) as con:
-        tables = con.execute(
-            "SELECT table_name, comment FROM duckdb_tables() WHERE database_name = 'wh'"
-        ).fetchall()
+        tables = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE database_name = 'wh'").fetchall()
         columns = con.execute(
             "SELECT table_name, column_name, comment FROM duckdb_columns() "
-            "WHERE database_name = 'wh' AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh')"
+            "WHERE database_name = 'wh' "
+            "AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh')"
         ).fetchall()
     assert len(tables) >= 15
     assert [t for t, comment in tables if not comment] == []
@@ -76,10 +75,8 @@ def test_reader_is_read_only_and_sees_committed_rows(home):
 
 
 def test_second_writer_is_refused_with_a_clear_message(home):
-    with writer_lock(home.lock_file):
-        with pytest.raises(WarehouseLocked, match="another wirehouse writer"):
-            with open_writer(home):
-                pass
+    with writer_lock(home.lock_file), pytest.raises(WarehouseLocked, match="another wirehouse writer"), open_writer(home):
+        pass
 
 
 def test_parquet_files_are_written_under_the_home(home):
@@ -108,3 +105,21 @@ def test_named_query_parameters_are_checked():
         query.bind({"nope": "1"})
     with pytest.raises(QueryError, match="no named query"):
         get_query("does_not_exist")
+
+
+def test_a_warehouse_of_the_previous_schema_is_migrated_in_place(home):
+    from warehouse.lake import connect as raw_connect
+    from warehouse.migrations import migrate
+
+    old = raw_connect(home, read_only=False)
+    migrate(old, up_to=1)
+    load_batch(old, {"entities": _entities("ann")}, LINEAGE)
+    assert old.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
+    assert "article_processing" not in {r[0] for r in old.execute("SHOW TABLES").fetchall()}
+    old.close()
+
+    with open_writer(home) as con:
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == latest_version() >= 2
+        assert con.execute("SELECT name FROM entities").fetchall() == [("ann",)]
+        assert con.execute("SELECT count(*) FROM article_processing").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0

@@ -35,9 +35,7 @@ def extension_file(name: str) -> Path:
 
 def connect_offline(names: tuple[str, ...] = ("sqlite_scanner", "ducklake")) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that can never download an extension, with the given ones loaded (signed)."""
-    con = duckdb.connect(
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    )
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     for name in names:
         con.execute(f"LOAD '{extension_file(name).as_posix()}'")
     return con

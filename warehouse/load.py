@@ -14,6 +14,7 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "article_versions": ("article_id",),
     "entities": ("entity_id",),
     "quarantine": ("quarantine_id",),
+    "article_processing": ("article_id", "stage", "transform_version"),
     "run_batches": ("run_id", "batch_index"),
 }
 #: Derived rows come as a group per owner key: a group is loaded only when the owner has none yet.
@@ -30,8 +31,18 @@ UPSERT_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: Load order: owners before the rows that point at them.
 LOAD_ORDER = (
-    "raw_pages", "article_versions", "entities", "mentions", "claim_rows", "claim_quantities",
-    "claim_dates", "claim_entities", "quarantine", "watermarks", "run_batches",
+    "raw_pages",
+    "article_versions",
+    "entities",
+    "mentions",
+    "claim_rows",
+    "claim_quantities",
+    "claim_dates",
+    "claim_entities",
+    "article_processing",
+    "quarantine",
+    "watermarks",
+    "run_batches",
 )
 
 
@@ -74,35 +85,63 @@ def _insert_sql(table: str) -> str:
 
 #: Rows owned by each stage, children first, for swapping them when a stage is re-run.
 STAGE_TABLES: dict[str, tuple[str, ...]] = {
-    "entities": ("mentions",),
     "claims": ("claim_quantities", "claim_dates", "claim_entities", "claim_rows"),
+    "entities": ("mentions",),
+    "extract": ("article_versions",),
 }
 
 
-def _delete_stage_rows(con: duckdb.DuckDBPyConnection, stages: tuple[str, ...]) -> None:
-    for stage in stages:
-        for table in STAGE_TABLES[stage]:
-            if GROUP_KEYS[table] == "article_id":
-                owned = "article_id IN (SELECT article_id FROM replaced_articles)"
-            else:
-                owned = (
-                    "claim_id IN (SELECT claim_id FROM claim_rows "
-                    "WHERE article_id IN (SELECT article_id FROM replaced_articles))"
-                )
-            con.execute(f"DELETE FROM {table} WHERE {owned}")
+@dataclass(frozen=True)
+class Replacement:
+    """Rows a load swaps out in its own transaction: stage rows of some articles, resolved quarantine rows."""
+
+    article_ids: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    quarantine_ids: tuple[str, ...] = ()
+
+
+def _delete_replaced(con: duckdb.DuckDBPyConnection, replacement: Replacement) -> None:
+    con.register("replaced_articles", pa.table({"article_id": pa.array(replacement.article_ids, pa.string())}))
+    con.register("resolved_quarantine", pa.table({"quarantine_id": pa.array(replacement.quarantine_ids, pa.string())}))
+    try:
+        stages = set(replacement.stages)
+        if "extract" in stages:
+            stages |= {"entities", "claims"}
+        for stage in ("claims", "entities", "extract"):
+            if stage not in stages:
+                continue
+            for table in STAGE_TABLES[stage]:
+                if table in ("claim_quantities", "claim_dates", "claim_entities"):
+                    owned = (
+                        "claim_id IN (SELECT claim_id FROM claim_rows "
+                        "WHERE article_id IN (SELECT article_id FROM replaced_articles))"
+                    )
+                else:
+                    owned = "article_id IN (SELECT article_id FROM replaced_articles)"
+                con.execute(f"DELETE FROM {table} WHERE {owned}")
+        nlp_stages = sorted(stages & {"entities", "claims"})
+        if nlp_stages:
+            con.execute(
+                "DELETE FROM article_processing WHERE article_id IN (SELECT article_id FROM replaced_articles) "
+                "AND list_contains($stages, stage)",
+                {"stages": nlp_stages},
+            )
+        con.execute("DELETE FROM quarantine WHERE quarantine_id IN (SELECT quarantine_id FROM resolved_quarantine)")
+    finally:
+        con.unregister("replaced_articles")
+        con.unregister("resolved_quarantine")
 
 
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     tables: Mapping[str, pa.Table],
     lineage: Mapping[str, str],
-    replace_articles: list[str] | None = None,
-    replace_stages: tuple[str, ...] = (),
+    replacement: Replacement | None = None,
 ) -> LoadResult:
     """Write all of one batch's tables in one transaction: all visible together, or none at all.
 
-    With replace_articles, the rows that replace_stages derived for those articles are deleted in the same
-    transaction, so a re-processed article swaps old rows for new ones atomically.
+    With a replacement, the rows it names are deleted in the same transaction, so re-processed articles
+    swap old rows for new ones atomically and a retried input leaves quarantine as it lands.
     """
     unknown = set(tables) - set(LOAD_ORDER)
     if unknown:
@@ -110,10 +149,8 @@ def load_batch(
     inserted: dict[str, int] = {}
     con.execute("BEGIN")
     try:
-        if replace_articles:
-            con.register("replaced_articles", pa.table({"article_id": pa.array(replace_articles, pa.string())}))
-            _delete_stage_rows(con, replace_stages)
-            con.unregister("replaced_articles")
+        if replacement is not None:
+            _delete_replaced(con, replacement)
         for table in LOAD_ORDER:
             rows = tables.get(table)
             if rows is None or rows.num_rows == 0:

@@ -47,18 +47,21 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply missing migrations and changed views, each in its own transaction; returns what was applied."""
+def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[str]:
+    """Apply missing migrations and changed views, each in its own transaction; returns what was applied.
+
+    up_to stops at an older version (to build a warehouse as an earlier release left it, in tests).
+    """
     con.execute((sql_dir() / "schema_migrations.sql").read_text(encoding="utf-8"))
     applied: list[str] = []
     have = current_version(con)
     for migration in migration_files():
-        if migration.version > have:
+        if migration.version > have and (up_to is None or migration.version <= up_to):
             _apply(con, migration)
             applied.append(migration.path.name)
-    view_checksums = dict(
-        con.execute("SELECT name, checksum FROM schema_migrations WHERE version = 0").fetchall()
-    )
+    if up_to is not None:
+        return applied
+    view_checksums = dict(con.execute("SELECT name, checksum FROM schema_migrations WHERE version = 0").fetchall())
     for view in view_files():
         if view_checksums.get(view.path.name) != view.checksum:
             _apply(con, view)

@@ -38,7 +38,9 @@ class NamedQuery:
         known = {p.name for p in self.params}
         unknown = sorted(set(given) - known)
         if unknown:
-            raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(sorted(known)) or 'none'}")
+            raise QueryError(
+                f"query {self.name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(sorted(known)) or 'none'}"
+            )
         values: dict[str, str | None] = {}
         for param in self.params:
             if param.name in given:

@@ -41,13 +41,16 @@ def validators_for(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str,
 
 def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """alias_norm -> entity_id from the user-editable alias table."""
-    return dict(con.execute("SELECT alias_norm, arg_max(entity_id, created_at) FROM entity_aliases GROUP BY 1").fetchall())
+    return dict(
+        con.execute("SELECT alias_norm, arg_max(entity_id, created_at) FROM entity_aliases GROUP BY 1").fetchall()
+    )
 
 
 def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Claims of current articles with what the clustering compares: speaker, content, entities, outlet."""
-    return con.execute(
-        """
+    return (
+        con.execute(
+            """
         SELECT c.claim_id, c.speaker_entity_id, c.content, a.site_name AS article_source,
                list(DISTINCT ce.entity_id) FILTER (WHERE ce.entity_id IS NOT NULL) AS entity_ids
         FROM claim_rows c
@@ -56,17 +59,22 @@ def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
         GROUP BY ALL
         ORDER BY c.claim_id
         """
-    ).fetch_arrow_table().to_pylist()
+        )
+        .fetch_arrow_table()
+        .to_pylist()
+    )
 
 
 def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str], lineage: dict[str, str]) -> int:
     """Swap the whole clustering in one transaction; readers see the old or the new one."""
-    table = pa.table({
-        "claim_id": pa.array(list(assignments), pa.string()),
-        "cluster_id": pa.array(list(assignments.values()), pa.string()),
-        "run_id": pa.array([lineage["run_id"]] * len(assignments), pa.string()),
-        "transform_version": pa.array([lineage["transform_version"]] * len(assignments), pa.string()),
-    })
+    table = pa.table(
+        {
+            "claim_id": pa.array(list(assignments), pa.string()),
+            "cluster_id": pa.array(list(assignments.values()), pa.string()),
+            "run_id": pa.array([lineage["run_id"]] * len(assignments), pa.string()),
+            "transform_version": pa.array([lineage["transform_version"]] * len(assignments), pa.string()),
+        }
+    )
     con.execute("BEGIN")
     try:
         con.execute("DELETE FROM claim_clusters")

@@ -1,0 +1,4 @@
+-- check: claim_speaker_present
+-- asserts: Every claim of the run names its speaker (an entity, a description or an unnamed source).
+SELECT count(*) FROM claim_rows
+WHERE run_id = $run_id AND (speaker_text IS NULL OR trim(speaker_text) = '');
