@@ -75,7 +75,8 @@ def test_reader_is_read_only_and_sees_committed_rows(home):
 
 
 def test_second_writer_is_refused_with_a_clear_message(home):
-    with writer_lock(home.lock_file), pytest.raises(WarehouseLocked, match="another wirehouse writer"), open_writer(home):
+    refused = pytest.raises(WarehouseLocked, match="another wirehouse writer")
+    with writer_lock(home.lock_file), refused, open_writer(home):
         pass
 
 
