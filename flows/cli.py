@@ -205,5 +205,124 @@ def status(home):
     print_status(Home.resolve(home))
 
 
+@main.command()
+@click.option("--since", default=None, help="Only pages fetched on or after this date (YYYY-MM-DD).")
+@click.option(
+    "--stage",
+    type=click.Choice(("extract", "entities", "claims")),
+    default=None,
+    help="Only this stage (default: every stale stage).",
+)
+@click.option("--batch-size", default=100, show_default=True)
+@click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
+@_home_option
+def reprocess(since, stage, batch_size, model, home):
+    """Re-run stages whose code version changed, from stored raw bytes, without fetching."""
+    from flows.reprocess import reprocess_flow
+
+    _print_summary(reprocess_flow(home=home, since=since, stage=stage, batch_size=batch_size, model=model))
+
+
+@main.command("quarantine")
+@click.option("--stage", default=None, help="Only this stage (discover, fetch, extract, entities, claims).")
+@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table", show_default=True)
+@click.option("--limit", default=50, show_default=True)
+@_home_option
+def quarantine_cmd(stage, fmt, limit, home):
+    """List quarantined inputs with their stage and reason."""
+    from flows.output import write_table
+    from warehouse.lake import connect
+
+    con = connect(Home.resolve(home), read_only=True)
+    result = con.execute(
+        "SELECT stage, error_class, url, message, source, source_ref, raw_sha256, created_at FROM quarantine "
+        "WHERE $stage IS NULL OR stage = $stage ORDER BY created_at DESC LIMIT $limit",
+        {"stage": stage, "limit": limit},
+    ).fetch_arrow_table()
+    write_table(result, fmt)
+
+
+@main.command("retry-quarantined")
+@click.option("--stage", default=None, help="Only this stage (fetch or extract).")
+@click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
+@_home_option
+def retry_quarantined(stage, allow_private, home):
+    """Try quarantined inputs again; those that succeed leave quarantine."""
+    from flows.reprocess import retry_quarantined_flow
+
+    _print_summary(retry_quarantined_flow(home=home, stage=stage, allow_private=allow_private))
+
+
+@main.command()
+@click.option(
+    "--expire-older-than", default="7 days", show_default=True, help="Keep snapshots (time travel) this far back."
+)
+@_home_option
+def compact(expire_older_than, home):
+    """Merge small Parquet files, expire old snapshots and delete unreferenced files."""
+    from warehouse.lake import open_writer
+    from warehouse.maintenance import compact as compact_lake
+
+    with open_writer(Home.resolve(home)) as con:
+        result = compact_lake(con, expire_older_than)
+    click.echo(
+        f"data files {result.files_before} -> {result.files_after}; "
+        f"snapshots expired {result.snapshots_expired}; files deleted {result.files_deleted}"
+    )
+
+
+@main.group()
+def alias():
+    """The user alias table: make a surface form resolve to an entity."""
+
+
+@alias.command("add")
+@click.argument("surface")
+@click.argument("canonical")
+@_home_option
+def alias_add(surface, canonical, home):
+    """Make SURFACE resolve to CANONICAL (an entity id or name); apply with 'reprocess --stage entities'."""
+    from transforms.names import normalise_name
+    from warehouse.aliases import add_aliases, resolve_entity
+    from warehouse.lake import open_writer
+
+    with open_writer(Home.resolve(home)) as con:
+        entity_id = resolve_entity(con, canonical, normalise_name(canonical))
+        add_aliases(con, [(surface, normalise_name(surface))], entity_id, "user")
+    click.echo(f"{surface!r} -> {entity_id}; run 'wirehouse reprocess --stage entities' to apply it to stored rows")
+
+
+@alias.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@_home_option
+def alias_merge(keep, other, home):
+    """Merge entity OTHER into KEEP: every way OTHER was written becomes an alias of KEEP."""
+    from transforms.names import normalise_name
+    from warehouse.aliases import add_aliases, resolve_entity, surfaces_of
+    from warehouse.lake import open_writer
+
+    with open_writer(Home.resolve(home)) as con:
+        keep_id = resolve_entity(con, keep, normalise_name(keep))
+        other_id = resolve_entity(con, other, normalise_name(other))
+        if keep_id == other_id:
+            raise click.ClickException(f"{keep!r} and {other!r} are already the same entity ({keep_id})")
+        surfaces = surfaces_of(con, other_id)
+        add_aliases(con, [(s, normalise_name(s)) for s in surfaces], keep_id, "merge")
+    click.echo(f"{other_id} -> {keep_id} ({len(surfaces)} aliases); run 'wirehouse reprocess --stage entities'")
+
+
+@alias.command("list")
+@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table", show_default=True)
+@_home_option
+def alias_list(fmt, home):
+    """Show the alias table."""
+    from flows.output import write_table
+    from warehouse.aliases import list_aliases
+    from warehouse.lake import connect
+
+    write_table(list_aliases(connect(Home.resolve(home), read_only=True)), fmt)
+
+
 if __name__ == "__main__":
     main()

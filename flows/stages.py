@@ -159,9 +159,8 @@ def analyse_articles(
     articles: list[dict], nlp, aliases: Mapping[str, str] | None = None, batch_size: int = 16
 ) -> dict[str, list[dict]]:
     """Entities and claims for the articles in a language the pipeline reads, one parse per article."""
-    from transforms.claims import extract_claims
-
     from flows.versions import claims_version, entities_stage_version
+    from transforms.claims import extract_claims
     from transforms.entities import link_entities
 
     out: dict[str, list[dict]] = {

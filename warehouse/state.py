@@ -86,3 +86,62 @@ def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str]
         con.execute("ROLLBACK")
         raise
     return len(assignments)
+
+
+def stale_for_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, since: str | None) -> list[dict]:
+    """Stored pages whose article came from another extractor version (re-extract without fetching)."""
+    return (
+        con.execute(
+            """
+        SELECT r.raw_sha256, r.url, r.final_url, r.source_kind, r.source, r.source_ref, r.fetched_at,
+               r.http_status, r.content_type, r.etag, r.last_modified, a.article_id AS old_article_id
+        FROM raw_pages AS r JOIN article_versions AS a USING (raw_sha256)
+        WHERE a.extractor_version <> $version AND ($since IS NULL OR r.fetched_at >= CAST($since AS TIMESTAMPTZ))
+        ORDER BY r.fetched_at, r.raw_sha256
+        """,
+            {"version": extractor_version, "since": since},
+        )
+        .fetch_arrow_table()
+        .to_pylist()
+    )
+
+
+def stale_for_stage(con: duckdb.DuckDBPyConnection, stage: str, version: str, since: str | None) -> list[dict]:
+    """Current articles in an NLP language whose stage ran with another code version (or never)."""
+    return (
+        con.execute(
+            """
+        SELECT a.* FROM articles AS a
+        WHERE a.language = 'en' AND ($since IS NULL OR a.fetched_at >= CAST($since AS TIMESTAMPTZ))
+          AND NOT EXISTS (SELECT 1 FROM article_processing AS p
+                          WHERE p.article_id = a.article_id AND p.stage = $stage AND p.transform_version = $version)
+        ORDER BY a.fetched_at, a.article_id
+        """,
+            {"stage": stage, "version": version, "since": since},
+        )
+        .fetch_arrow_table()
+        .to_pylist()
+    )
+
+
+def raw_bodies(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, bytes]:
+    """Compressed raw bodies by hash, for re-running stages without fetching."""
+    _with_values(con, "wanted_hashes", hashes)
+    try:
+        rows = con.execute(
+            "SELECT raw_sha256, body_gzip FROM raw_pages WHERE raw_sha256 IN (SELECT value FROM wanted_hashes)"
+        ).fetchall()
+    finally:
+        con.unregister("wanted_hashes")
+    return dict(rows)
+
+
+def quarantined(con: duckdb.DuckDBPyConnection, stage: str | None = None) -> list[dict]:
+    return (
+        con.execute(
+            "SELECT * FROM quarantine WHERE $stage IS NULL OR stage = $stage ORDER BY created_at, quarantine_id",
+            {"stage": stage},
+        )
+        .fetch_arrow_table()
+        .to_pylist()
+    )

@@ -1,0 +1,187 @@
+"""The batch runner shared by ingest, backfill, reprocess and retry: extract, transform, load, summarise."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+
+from prefect.runtime import flow_run
+
+from flows import tasks
+from flows.records import Page
+from flows.stages import sha256_bytes
+from flows.versions import code_version
+from warehouse import state
+from warehouse.load import Replacement
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI, the Prefect artifact and the runs table."""
+
+    run_id: str
+    flow: str
+    started_at: datetime
+    discovered: int = 0
+    fetched: int = 0
+    unchanged: int = 0
+    extracted: int = 0
+    quarantined: int = 0
+    articles: int = 0
+    entities: int = 0
+    mentions: int = 0
+    claims: int = 0
+    batches: int = 0
+    duration_s: float = 0.0
+    quarantine_reasons: Counter = field(default_factory=Counter)
+    stage_seconds: Counter = field(default_factory=Counter)
+    checks: list[dict] = field(default_factory=list)
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.extracted / self.duration_s if self.duration_s else 0.0
+
+    def as_dict(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if not isinstance(v, Counter)}
+        data["started_at"] = self.started_at.isoformat()
+        data["quarantine_reasons"] = dict(self.quarantine_reasons)
+        data["stage_seconds"] = {k: round(v, 3) for k, v in self.stage_seconds.items()}
+        data["articles_per_second"] = round(self.articles_per_second, 2)
+        data["checks"] = [{k: str(v) if k == "checked_at" else v for k, v in c.items()} for c in self.checks]
+        return data
+
+
+def batched(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def current_run_id() -> str:
+    return flow_run.id or str(uuid.uuid4())
+
+
+class Pipeline:
+    """Runs batches through extract, transform and load on one writer connection, keeping the summary."""
+
+    def __init__(self, con, flow_name: str, params: dict, model: str | None) -> None:
+        self.con, self.model, self.params = con, model, params
+        self.summary = RunSummary(run_id=current_run_id(), flow=flow_name, started_at=datetime.now(UTC))
+        self.aliases = state.user_aliases(con)
+        self.lineage = {"run_id": self.summary.run_id, "code_version": code_version()}
+        self._clock = time.perf_counter()
+
+    def timed(self, stage: str, started: float) -> None:
+        self.summary.stage_seconds[stage] += time.perf_counter() - started
+
+    def run_pages(
+        self,
+        pages: list[Page],
+        discovered: int,
+        extra_quarantine: list[dict] | None = None,
+        replacement: Replacement | None = None,
+        skip_known: bool = True,
+    ) -> dict[str, int]:
+        """Extract, transform and load one batch of pages; raw bytes already stored are skipped."""
+        index = self.summary.batches
+        t0 = time.perf_counter()
+        hashes = [sha256_bytes(p.body) for p in pages if p.body] if skip_known else []
+        known = state.known_raw_hashes(self.con, hashes)
+        rows = tasks.extract_task(pages, known, index)
+        self.timed("extract", t0)
+        rows["quarantine"].extend(extra_quarantine or [])
+        fetched = sum(1 for p in pages if not p.failed and not p.not_modified)
+        return self.run_articles(rows, discovered, fetched, replacement)
+
+    def run_articles(
+        self,
+        rows: dict[str, list[dict]],
+        discovered: int = 0,
+        fetched: int = 0,
+        replacement: Replacement | None = None,
+        keep_stages: tuple[str, ...] = ("entities", "claims"),
+        stored_articles: list[dict] | None = None,
+    ) -> dict[str, int]:
+        """Transform the batch's articles and load everything in one transaction with its ledger row.
+
+        stored_articles are articles already in the warehouse whose NLP rows are being redone.
+        """
+        summary, index = self.summary, self.summary.batches
+        batch_started = datetime.now(UTC)
+        t0 = time.perf_counter()
+        to_analyse = stored_articles if stored_articles is not None else rows.get("article_versions", [])
+        derived = tasks.transform_task(to_analyse, self.aliases, self.model, index)
+        self.timed("transform", t0)
+        _merge(rows, derived, keep_stages)
+        unchanged = len(rows.get("unchanged", []))
+        reasons = Counter(q["error_class"] for q in rows.get("quarantine", []))
+        finished = datetime.now(UTC)
+        run_row = {
+            "run_id": summary.run_id,
+            "batch_index": index,
+            "flow": summary.flow,
+            "started_at": batch_started,
+            "finished_at": finished,
+            "status": "completed",
+            "code_version": self.lineage["code_version"],
+            "params": json.dumps(self.params, default=str),
+            "discovered": discovered,
+            "fetched": fetched,
+            "unchanged": unchanged,
+            "extracted": len(rows.get("article_versions", [])),
+            "quarantined": len(rows.get("quarantine", [])),
+            "articles": len(rows.get("article_versions", [])),
+            "mentions": len(rows.get("mentions", [])),
+            "claims": len(rows.get("claim_rows", [])),
+            "stage_seconds": json.dumps({k: round(v, 3) for k, v in summary.stage_seconds.items()}),
+            "duration_s": (finished - batch_started).total_seconds(),
+        }
+        t0 = time.perf_counter()
+        inserted = tasks.load_task(self.con, {**rows, "run_batches": [run_row]}, self.lineage, replacement, index)
+        self.timed("load", t0)
+        summary.batches += 1
+        summary.discovered += discovered
+        summary.fetched += fetched
+        summary.unchanged += unchanged
+        summary.extracted += len(rows.get("article_versions", []))
+        summary.quarantined += inserted.get("quarantine", 0)
+        summary.quarantine_reasons.update(reasons)
+        summary.articles += inserted.get("article_versions", 0)
+        summary.entities += inserted.get("entities", 0)
+        summary.mentions += inserted.get("mentions", 0)
+        summary.claims += inserted.get("claim_rows", 0)
+        return inserted
+
+    def finish(self) -> dict:
+        """Cluster claims across outlets, run the data-quality checks, publish the summary."""
+        t0 = time.perf_counter()
+        tasks.cluster_task(self.con, self.summary.run_id)
+        self.timed("cluster", t0)
+        self.summary.checks = tasks.checks_task(self.con, self.summary.run_id)
+        self.summary.duration_s = time.perf_counter() - self._clock
+        result = self.summary.as_dict()
+        tasks.publish_summary(result)
+        return result
+
+
+NLP_TABLES = {
+    "entities": ("entities", "mentions"),
+    "claims": ("claim_rows", "claim_quantities", "claim_dates", "claim_entities"),
+}
+
+
+def _merge(rows: dict[str, list[dict]], derived: dict[str, list[dict]], keep_stages: tuple[str, ...]) -> None:
+    """Add the derived rows of the stages being written (reprocessing claims keeps the stored mentions)."""
+    dropped = {t for stage, tables in NLP_TABLES.items() if stage not in keep_stages for t in tables}
+    for name, values in derived.items():
+        if name in dropped:
+            continue
+        if name == "article_processing":
+            values = [v for v in values if v["stage"] in keep_stages]
+        rows.setdefault(name, []).extend(values)

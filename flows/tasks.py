@@ -1,0 +1,127 @@
+"""Prefect tasks: each handles a whole batch (a task run costs milliseconds; an article must not)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+
+from flows import sources
+from flows.fetching import FetchConfig, Validators, fetch_many
+from flows.records import Item, Page, Source
+from flows.stages import analyse_articles, extract_pages, quarantine_row, to_arrow
+from warehouse import state
+from warehouse.checks import run_checks
+from warehouse.load import Replacement, load_batch
+
+
+@lru_cache(maxsize=2)
+def shared_nlp(name: str | None):
+    """One spaCy pipeline per process, loaded on first use."""
+    from transforms.nlp import load_nlp
+
+    return load_nlp(name)
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_task(remote_sources: Sequence[Source], url_files: Sequence[str], config: FetchConfig):
+    """Items from feeds, sitemaps and URL lists, de-duplicated by URL; unreadable sources are quarantined."""
+    items: list[Item] = []
+    failures: list[dict] = []
+    for source in remote_sources:
+        try:
+            finder = sources.discover_feed if source.kind == "feed" else sources.discover_sitemap
+            items.extend(finder(source.location, config))
+        except sources.DiscoveryFailed as exc:
+            failures.append(
+                quarantine_row(
+                    "discover",
+                    source.location,
+                    exc.error_class,
+                    str(exc),
+                    source_kind=source.kind,
+                    source=source.location,
+                )
+            )
+    for path in url_files:
+        try:
+            items.extend(sources.discover_url_file(path))
+        except OSError as exc:
+            failures.append(
+                quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path)
+            )
+    unique: dict[str, Item] = {}
+    for item in items:
+        unique.setdefault(item.url, item)
+    return list(unique.values()), failures
+
+
+@task(name="fetch", cache_policy=NO_CACHE, task_run_name="fetch-batch-{batch_index}")
+def fetch_task(items: list[Item], config: FetchConfig, validators: dict, batch_index: int) -> list[Page]:
+    """Fetch one batch politely; failures come back as failed pages, never as exceptions."""
+    results = fetch_many([i.url for i in items], config, {u: Validators(*v) for u, v in validators.items()})
+    return [
+        Page(
+            url=item.url,
+            source=item.source,
+            source_ref=item.source_ref,
+            fetched_at=result.fetched_at,
+            body=result.body,
+            final_url=result.final_url,
+            http_status=result.status,
+            content_type=result.headers.get("content-type"),
+            etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"),
+            error_class=result.error,
+            error_message=result.error_message,
+            not_modified=result.not_modified,
+        )
+        for item, result in zip(items, results, strict=True)
+    ]
+
+
+@task(name="extract", cache_policy=NO_CACHE, task_run_name="extract-batch-{batch_index}")
+def extract_task(pages: list[Page], known_raw: frozenset[str], batch_index: int) -> dict[str, list[dict]]:
+    return extract_pages(pages, known_raw)
+
+
+@task(name="transform", cache_policy=NO_CACHE, task_run_name="transform-batch-{batch_index}")
+def transform_task(articles: list[dict], aliases: dict[str, str], model: str | None, batch_index: int):
+    if not any(a.get("language") == "en" for a in articles):
+        return {}
+    return analyse_articles(articles, shared_nlp(model), aliases)
+
+
+@task(name="load", cache_policy=NO_CACHE, task_run_name="load-batch-{batch_index}")
+def load_task(
+    con, rows: dict[str, list[dict]], lineage: dict[str, str], replacement: Replacement | None, batch_index: int
+) -> dict[str, int]:
+    return load_batch(con, to_arrow(rows), lineage, replacement).inserted
+
+
+@task(name="cluster-claims", cache_policy=NO_CACHE)
+def cluster_task(con, run_id: str) -> int:
+    """Group the same claim across outlets over the whole warehouse."""
+    from transforms.dedup import DEDUP_VERSION, cluster_claims
+
+    assignments = cluster_claims(state.claims_for_clustering(con))
+    return state.replace_clusters(con, assignments, {"run_id": run_id, "transform_version": DEDUP_VERSION})
+
+
+@task(name="quality-checks", cache_policy=NO_CACHE)
+def checks_task(con, run_id: str) -> list[dict]:
+    return run_checks(con, run_id)
+
+
+def publish_summary(summary: dict) -> None:
+    """Attach the run summary to the flow run in the Prefect UI."""
+    from flows.report_text import summary_markdown
+
+    if FlowRunContext.get() is not None:
+        create_markdown_artifact(
+            key=f"{summary['flow']}-summary", markdown=summary_markdown(summary), description="wirehouse run summary"
+        )

@@ -1,0 +1,60 @@
+"""Keeping the lake small and fast: merge the small Parquet files frequent runs leave, drop what is expired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse.lake import CATALOG_ALIAS
+
+#: Compact automatically once a run leaves more data files than this.
+AUTO_COMPACT_FILES = 200
+
+
+@dataclass(frozen=True)
+class CompactionResult:
+    files_before: int
+    files_after: int
+    snapshots_expired: int
+    files_deleted: int
+
+
+def data_file_count(con: duckdb.DuckDBPyConnection) -> int:
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": CATALOG_ALIAS}
+        ).fetchall()
+    ]
+    return sum(
+        con.execute(
+            "SELECT count(*) FROM ducklake_list_files($db, $table)", {"db": CATALOG_ALIAS, "table": t}
+        ).fetchone()[0]
+        for t in tables
+    )
+
+
+def compact(con: duckdb.DuckDBPyConnection, expire_older_than: str = "7 days") -> CompactionResult:
+    """Merge adjacent small files, expire snapshots older than the interval, delete files nothing references.
+
+    Time travel reaches back only as far as the snapshots kept, hence the interval.
+    """
+    before = data_file_count(con)
+    con.execute("CALL ducklake_merge_adjacent_files($db)", {"db": CATALOG_ALIAS})
+    expired = con.execute(
+        "SELECT count(*) FROM ducklake_expire_snapshots($db, older_than => now() - CAST($age AS INTERVAL))",
+        {"db": CATALOG_ALIAS, "age": expire_older_than},
+    ).fetchone()[0]
+    deleted = con.execute(
+        "SELECT count(*) FROM ducklake_cleanup_old_files($db, cleanup_all => true)", {"db": CATALOG_ALIAS}
+    ).fetchone()[0]
+    deleted += con.execute(
+        "SELECT count(*) FROM ducklake_delete_orphaned_files($db, older_than => now() - INTERVAL 1 HOUR)",
+        {"db": CATALOG_ALIAS},
+    ).fetchone()[0]
+    return CompactionResult(before, data_file_count(con), int(expired), int(deleted))
+
+
+def needs_compaction(con: duckdb.DuckDBPyConnection, threshold: int = AUTO_COMPACT_FILES) -> bool:
+    return data_file_count(con) > threshold
