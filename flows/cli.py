@@ -83,7 +83,7 @@ def _print_summary(summary: dict) -> None:
 @click.option("--batch-size", default=100, show_default=True, help="Articles per task.")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
 @click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
-@click.option("--wait", "wait_s", default=0.0, help="Seconds to wait for another writer to finish.")
+@click.option("--wait", "wait_s", default=600.0, show_default=True, help="Seconds a load waits for another commit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @_home_option
 def ingest(feeds, sitemaps, url_files, html_dirs, warcs, batch_size, allow_private, model, wait_s, as_json, home):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
+import pyarrow as pa
 from prefect import flow
 
+from flows import incremental as incremental_state
 from flows import sources, tasks
 from flows.fetching import FetchConfig
 from flows.pipeline import Pipeline, batched
-from flows.records import Page, Source
+from flows.records import Item, Page, Source
 from warehouse import state
-from warehouse.lake import open_writer
+from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
+from warehouse.load import load_batch
 from warehouse.paths import Home
 
 DEFAULT_BATCH_SIZE = 100
@@ -25,25 +28,53 @@ def local_pages(html_dirs: Sequence[str], warcs: Sequence[str]) -> Iterator[Page
         yield from sources.iter_warc(path)
 
 
-def fetch_config(allow_private: bool, user_agent: str | None) -> FetchConfig:
-    return FetchConfig(allow_private=allow_private, **({"user_agent": user_agent} if user_agent else {}))
+def fetch_config(allow_private: bool, user_agent: str | None, options: dict | None = None) -> FetchConfig:
+    overrides = dict(options or {})
+    if user_agent:
+        overrides["user_agent"] = user_agent
+    return FetchConfig(allow_private=allow_private, **overrides)
 
 
 def ingest_remote(
-    pipeline: Pipeline, remote: list[Source], url_files: list[str], config: FetchConfig, batch_size: int
+    pipeline: Pipeline,
+    remote: list[Source],
+    url_files: list[str],
+    config: FetchConfig,
+    batch_size: int,
+    incremental: bool = True,
+    keep: Callable[[Item], bool] | None = None,
 ) -> None:
-    """Discover once, then fetch and process batch by batch (conditional GET with stored validators)."""
+    """Discover, skip what the sources already delivered, then fetch and process batch by batch.
+
+    Item watermarks go into the same transaction as the items' rows; the feed and sitemap validators are
+    stored only after every batch has landed, so a crash never hides an item from the next run.
+    """
+    con = pipeline.con
     t0 = time.perf_counter()
-    items, failures = tasks.discover_task(remote, url_files, config)
+    stored = state.document_validators(con) if incremental else {}
+    items, failures, document_validators = tasks.discover_task(remote, url_files, config, stored)
+    if keep is not None:
+        items = [i for i in items if keep(i)]
+    if incremental:
+        items = incremental_state.new_items(items, state.seen_items(con, [s.location for s in remote]))
     pipeline.timed("discover", t0)
     if not items and failures:
         pipeline.run_pages([], 0, failures)
     for index, batch in enumerate(batched(items, batch_size)):
         t0 = time.perf_counter()
-        validators = state.validators_for(pipeline.con, [i.url for i in batch])
+        validators = state.validators_for(con, [i.url for i in batch])
         pages = tasks.fetch_task(batch, config, validators, pipeline.summary.batches)
         pipeline.timed("fetch", t0)
-        pipeline.run_pages(pages, len(batch), failures if index == 0 else None)
+        pipeline.run_pages(
+            pages,
+            len(batch),
+            failures if index == 0 else None,
+            watermarks=incremental_state.item_watermarks(batch),
+        )
+    marks = incremental_state.source_watermarks(document_validators)
+    if marks:
+        with pipeline.locked():
+            load_batch(con, {"watermarks": pa.Table.from_pylist(marks)}, pipeline.lineage)
 
 
 @flow(name="ingest", log_prints=True)
@@ -58,20 +89,27 @@ def ingest_flow(
     allow_private: bool = False,
     user_agent: str | None = None,
     model: str | None = None,
-    wait_for_lock_s: float = 0.0,
+    wait_for_lock_s: float = DEFAULT_LOAD_WAIT_S,
+    incremental: bool = True,
+    fetch_options: dict | None = None,
 ) -> dict:
-    """Ingest every given source into the warehouse at home; a re-run over the same input adds no rows."""
+    """Ingest every given source into the warehouse at home; a re-run over the same input adds no rows.
+
+    incremental=False fetches every listed item again (unchanged pages are still skipped by content hash).
+    fetch_options override FetchConfig fields (per_host_delay_s, timeout_s, ...).
+    """
     params = {
         k: v
         for k, v in dict(feeds=feeds, sitemaps=sitemaps, url_files=url_files, html_dirs=html_dirs, warcs=warcs).items()
         if v
     }
-    config = fetch_config(allow_private, user_agent)
-    with open_writer(Home.resolve(home), wait_s=wait_for_lock_s) as con:
-        pipeline = Pipeline(con, "ingest", params, model)
+    config = fetch_config(allow_private, user_agent, fetch_options)
+    warehouse_home = Home.resolve(home)
+    with open_writer(warehouse_home, wait_s=wait_for_lock_s, hold_lock=False) as con:
+        pipeline = Pipeline(con, warehouse_home, "ingest", params, model, lock_wait_s=wait_for_lock_s)
         remote = [Source("feed", u) for u in feeds or []] + [Source("sitemap", u) for u in sitemaps or []]
         if remote or url_files:
-            ingest_remote(pipeline, remote, list(url_files or []), config, batch_size)
+            ingest_remote(pipeline, remote, list(url_files or []), config, batch_size, incremental)
         for batch in batched(local_pages(html_dirs or [], warcs or []), batch_size):
             pipeline.run_pages(batch, len(batch))
         return pipeline.finish()

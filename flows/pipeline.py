@@ -7,6 +7,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -18,7 +19,9 @@ from flows.records import Page
 from flows.stages import sha256_bytes
 from flows.versions import code_version
 from warehouse import state
+from warehouse.lake import DEFAULT_LOAD_WAIT_S, write_lock
 from warehouse.load import Replacement
+from warehouse.paths import Home
 
 
 @dataclass
@@ -70,12 +73,24 @@ def current_run_id() -> str:
 class Pipeline:
     """Runs batches through extract, transform and load on one writer connection, keeping the summary."""
 
-    def __init__(self, con, flow_name: str, params: dict, model: str | None) -> None:
-        self.con, self.model, self.params = con, model, params
+    def __init__(
+        self,
+        con,
+        home: Home,
+        flow_name: str,
+        params: dict,
+        model: str | None,
+        lock_wait_s: float = DEFAULT_LOAD_WAIT_S,
+    ) -> None:
+        self.con, self.home, self.model, self.params, self.lock_wait_s = con, home, model, params, lock_wait_s
         self.summary = RunSummary(run_id=current_run_id(), flow=flow_name, started_at=datetime.now(UTC))
         self.aliases = state.user_aliases(con)
         self.lineage = {"run_id": self.summary.run_id, "code_version": code_version()}
         self._clock = time.perf_counter()
+
+    def locked(self) -> AbstractContextManager:
+        """Hold the writer lock for one transaction."""
+        return write_lock(self.home, self.lock_wait_s)
 
     def timed(self, stage: str, started: float) -> None:
         self.summary.stage_seconds[stage] += time.perf_counter() - started
@@ -87,6 +102,7 @@ class Pipeline:
         extra_quarantine: list[dict] | None = None,
         replacement: Replacement | None = None,
         skip_known: bool = True,
+        watermarks: list[dict] | None = None,
     ) -> dict[str, int]:
         """Extract, transform and load one batch of pages; raw bytes already stored are skipped."""
         index = self.summary.batches
@@ -96,6 +112,7 @@ class Pipeline:
         rows = tasks.extract_task(pages, known, index)
         self.timed("extract", t0)
         rows["quarantine"].extend(extra_quarantine or [])
+        rows["watermarks"] = watermarks or []
         fetched = sum(1 for p in pages if not p.failed and not p.not_modified)
         return self.run_articles(rows, discovered, fetched, replacement)
 
@@ -143,7 +160,9 @@ class Pipeline:
             "duration_s": (finished - batch_started).total_seconds(),
         }
         t0 = time.perf_counter()
-        inserted = tasks.load_task(self.con, {**rows, "run_batches": [run_row]}, self.lineage, replacement, index)
+        inserted = tasks.load_task(
+            self.con, {**rows, "run_batches": [run_row]}, self.lineage, replacement, index, self.locked
+        )
         self.timed("load", t0)
         summary.batches += 1
         summary.discovered += discovered
@@ -161,9 +180,9 @@ class Pipeline:
     def finish(self) -> dict:
         """Cluster claims across outlets, run the data-quality checks, publish the summary."""
         t0 = time.perf_counter()
-        tasks.cluster_task(self.con, self.summary.run_id)
+        tasks.cluster_task(self.con, self.summary.run_id, self.locked)
         self.timed("cluster", t0)
-        self.summary.checks = tasks.checks_task(self.con, self.summary.run_id)
+        self.summary.checks = tasks.checks_task(self.con, self.summary.run_id, self.locked)
         self.summary.duration_s = time.perf_counter() - self._clock
         result = self.summary.as_dict()
         tasks.publish_summary(result)

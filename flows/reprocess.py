@@ -13,7 +13,7 @@ from flows.records import Item, Page, Source
 from flows.versions import claims_version, entities_stage_version
 from transforms.extraction import EXTRACTOR_VERSION
 from warehouse import state
-from warehouse.lake import open_writer
+from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import Replacement
 from warehouse.paths import Home
 
@@ -64,13 +64,14 @@ def reprocess_flow(
     stage: str | None = None,
     batch_size: int = 100,
     model: str | None = None,
-    wait_for_lock_s: float = 0.0,
+    wait_for_lock_s: float = DEFAULT_LOAD_WAIT_S,
 ) -> dict:
     """Re-run stale stages without fetching: extract from raw bytes, entities and claims from stored text."""
     if stage is not None and stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
-    with open_writer(Home.resolve(home), wait_s=wait_for_lock_s) as con:
-        pipeline = Pipeline(con, "reprocess", {"since": since, "stage": stage}, model)
+    warehouse_home = Home.resolve(home)
+    with open_writer(warehouse_home, wait_s=wait_for_lock_s, hold_lock=False) as con:
+        pipeline = Pipeline(con, warehouse_home, "reprocess", {"since": since, "stage": stage}, model, wait_for_lock_s)
         if stage in (None, "extract"):
             reextract(pipeline, since, batch_size)
         for nlp_stage in ("entities", "claims"):
@@ -89,8 +90,9 @@ def retry_quarantined_flow(
 ) -> dict:
     """Try quarantined inputs again; each one that now succeeds leaves quarantine in the same transaction."""
     config = fetch_config(allow_private, None)
-    with open_writer(Home.resolve(home)) as con:
-        pipeline = Pipeline(con, "retry-quarantined", {"stage": stage}, model)
+    warehouse_home = Home.resolve(home)
+    with open_writer(warehouse_home, wait_s=DEFAULT_LOAD_WAIT_S, hold_lock=False) as con:
+        pipeline = Pipeline(con, warehouse_home, "retry-quarantined", {"stage": stage}, model)
         rows = state.quarantined(con, stage)
         fetch_rows = [r for r in rows if r["stage"] == "fetch"]
         raw_rows = [r for r in rows if r["stage"] == "extract" and r["raw_sha256"]]

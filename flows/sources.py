@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 from warcio.archiveiterator import ArchiveIterator
 
-from flows.fetching import FetchConfig, fetch_one
+from flows.fetching import FetchConfig, Validators, fetch_one
 from flows.records import Item, Page, Source
 
 MAX_SITEMAP_DEPTH = 3
@@ -45,10 +46,22 @@ def _parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _fetch_document(url: str, config: FetchConfig) -> bytes:
-    result = fetch_one(url, config)
+@dataclass
+class Discovery:
+    """What one feed or sitemap lists, and its validators for the next conditional GET."""
+
+    items: list[Item] = field(default_factory=list)
+    validators: dict[str, Validators] = field(default_factory=dict)
+    not_modified: bool = False
+
+
+def _fetch_document(url: str, config: FetchConfig, validators: Validators | None, found: Discovery) -> bytes | None:
+    result = fetch_one(url, config, validators)
     if result.error:
         raise DiscoveryFailed(result.error, f"{url}: {result.error_message or result.error}")
+    found.validators[url] = result.validators
+    if result.not_modified:
+        return None
     return result.body
 
 
@@ -67,8 +80,15 @@ def parse_feed(body: bytes, source: Source) -> list[Item]:
     return items
 
 
-def discover_feed(url: str, config: FetchConfig) -> list[Item]:
-    return parse_feed(_fetch_document(url, config), Source("feed", url))
+def discover_feed(url: str, config: FetchConfig, validators: Mapping[str, Validators] | None = None) -> Discovery:
+    """Entries of a feed; nothing when the server says it has not changed since the stored validators."""
+    found = Discovery()
+    body = _fetch_document(url, config, (validators or {}).get(url), found)
+    if body is None:
+        found.not_modified = True
+    else:
+        found.items = parse_feed(body, Source("feed", url))
+    return found
 
 
 def _local(tag: str) -> str:
@@ -105,24 +125,27 @@ def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
     return items, nested
 
 
-def discover_sitemap(url: str, config: FetchConfig) -> list[Item]:
-    """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth."""
+def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Validators] | None = None) -> Discovery:
+    """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth (loops end)."""
     seen: set[str] = set()
     frontier = [url]
-    items: list[Item] = []
+    found = Discovery()
     for _depth in range(MAX_SITEMAP_DEPTH + 1):
         following: list[str] = []
         for location in frontier:
             if location in seen:
                 continue
             seen.add(location)
-            found, nested = parse_sitemap(_fetch_document(location, config), location)
-            items.extend(found)
+            body = _fetch_document(location, config, (validators or {}).get(location), found)
+            if body is None:
+                continue
+            items, nested = parse_sitemap(body, location)
+            found.items.extend(Item(i.url, Source("sitemap", url), i.source_ref, i.published_hint) for i in items)
             following.extend(nested)
         frontier = following
         if not frontier:
             break
-    return items
+    return found
 
 
 def discover_url_file(path: str) -> list[Item]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from functools import lru_cache
 
 from prefect import task
@@ -28,14 +29,18 @@ def shared_nlp(name: str | None):
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_task(remote_sources: Sequence[Source], url_files: Sequence[str], config: FetchConfig):
+def discover_task(
+    remote_sources: Sequence[Source], url_files: Sequence[str], config: FetchConfig, validators: dict
+) -> tuple[list[Item], list[dict], dict[str, Validators]]:
     """Items from feeds, sitemaps and URL lists, de-duplicated by URL; unreadable sources are quarantined."""
     items: list[Item] = []
     failures: list[dict] = []
+    document_validators: dict[str, Validators] = {}
+    stored = {url: Validators(*v) for url, v in validators.items()}
     for source in remote_sources:
         try:
             finder = sources.discover_feed if source.kind == "feed" else sources.discover_sitemap
-            items.extend(finder(source.location, config))
+            found = finder(source.location, config, stored)
         except sources.DiscoveryFailed as exc:
             failures.append(
                 quarantine_row(
@@ -47,6 +52,9 @@ def discover_task(remote_sources: Sequence[Source], url_files: Sequence[str], co
                     source=source.location,
                 )
             )
+            continue
+        items.extend(found.items)
+        document_validators.update(found.validators)
     for path in url_files:
         try:
             items.extend(sources.discover_url_file(path))
@@ -57,7 +65,7 @@ def discover_task(remote_sources: Sequence[Source], url_files: Sequence[str], co
     unique: dict[str, Item] = {}
     for item in items:
         unique.setdefault(item.url, item)
-    return list(unique.values()), failures
+    return list(unique.values()), failures, document_validators
 
 
 @task(name="fetch", cache_policy=NO_CACHE, task_run_name="fetch-batch-{batch_index}")
@@ -98,23 +106,32 @@ def transform_task(articles: list[dict], aliases: dict[str, str], model: str | N
 
 @task(name="load", cache_policy=NO_CACHE, task_run_name="load-batch-{batch_index}")
 def load_task(
-    con, rows: dict[str, list[dict]], lineage: dict[str, str], replacement: Replacement | None, batch_index: int
+    con,
+    rows: dict[str, list[dict]],
+    lineage: dict[str, str],
+    replacement: Replacement | None,
+    batch_index: int,
+    lock: Callable[[], AbstractContextManager],
 ) -> dict[str, int]:
-    return load_batch(con, to_arrow(rows), lineage, replacement).inserted
+    tables = to_arrow(rows)
+    with lock():
+        return load_batch(con, tables, lineage, replacement).inserted
 
 
 @task(name="cluster-claims", cache_policy=NO_CACHE)
-def cluster_task(con, run_id: str) -> int:
+def cluster_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) -> int:
     """Group the same claim across outlets over the whole warehouse."""
     from transforms.dedup import DEDUP_VERSION, cluster_claims
 
-    assignments = cluster_claims(state.claims_for_clustering(con))
-    return state.replace_clusters(con, assignments, {"run_id": run_id, "transform_version": DEDUP_VERSION})
+    with lock():
+        assignments = cluster_claims(state.claims_for_clustering(con))
+        return state.replace_clusters(con, assignments, {"run_id": run_id, "transform_version": DEDUP_VERSION})
 
 
 @task(name="quality-checks", cache_policy=NO_CACHE)
-def checks_task(con, run_id: str) -> list[dict]:
-    return run_checks(con, run_id)
+def checks_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) -> list[dict]:
+    with lock():
+        return run_checks(con, run_id)
 
 
 def publish_summary(summary: dict) -> None:

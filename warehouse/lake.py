@@ -14,6 +14,8 @@ from warehouse.migrations import migrate
 from warehouse.paths import Home
 
 CATALOG_ALIAS = "wh"
+#: How long a pipeline's load waits for another writer's commit before giving up with a clear error.
+DEFAULT_LOAD_WAIT_S = 600.0
 #: Set to a DuckLake catalog string ("postgres:dbname=wirehouse host=...") to share one lake between machines.
 CATALOG_ENV = "WIREHOUSE_CATALOG"
 DATA_PATH_ENV = "WIREHOUSE_DATA_PATH"
@@ -64,13 +66,28 @@ def connect(home: Home, read_only: bool = True, snapshot_time: str | None = None
 
 
 @contextmanager
-def open_writer(home: Home, wait_s: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The single writer: hold the lock, bring the schema up to date, hand out the connection."""
+def open_writer(home: Home, wait_s: float = 0.0, hold_lock: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that may write: the schema is brought up to date under the writer lock first.
+
+    hold_lock=True keeps the lock for the whole block (short commands). Pipelines pass False and take the
+    lock around each transaction (write_lock), so two runs fetch and parse side by side and only their
+    commits queue up.
+    """
     home.root.mkdir(parents=True, exist_ok=True)
-    with writer_lock(home.lock_file, wait_s=wait_s):
-        con = connect(home, read_only=False)
-        try:
+    con: duckdb.DuckDBPyConnection | None = None
+    try:
+        with writer_lock(home.lock_file, wait_s=wait_s):
+            con = connect(home, read_only=False)
             migrate(con)
-            yield con
-        finally:
+            if hold_lock:
+                yield con
+                return
+        yield con
+    finally:
+        if con is not None:
             con.close()
+
+
+def write_lock(home: Home, wait_s: float = DEFAULT_LOAD_WAIT_S):
+    """The lock one write transaction holds; waits for another process's commit to finish."""
+    return writer_lock(home.lock_file, wait_s=wait_s)

@@ -145,3 +145,24 @@ def quarantined(con: duckdb.DuckDBPyConnection, stage: str | None = None) -> lis
         .fetch_arrow_table()
         .to_pylist()
     )
+
+
+def seen_items(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[tuple[str, str], str | None]:
+    """(source, item key) -> stamp for every item the sources already delivered."""
+    if not sources:
+        return {}
+    _with_values(con, "wanted_sources", sources)
+    try:
+        rows = con.execute(
+            "SELECT source, item_key, lastmod FROM watermarks "
+            "WHERE item_key <> '*' AND source IN (SELECT value FROM wanted_sources)"
+        ).fetchall()
+    finally:
+        con.unregister("wanted_sources")
+    return {(s, k): m for s, k, m in rows}
+
+
+def document_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    """Stored ETag / Last-Modified of feed and sitemap documents."""
+    rows = con.execute("SELECT source, etag, last_modified FROM watermarks WHERE item_key = '*'").fetchall()
+    return {s: (e, m) for s, e, m in rows}
