@@ -324,5 +324,100 @@ def alias_list(fmt, home):
     write_table(list_aliases(connect(Home.resolve(home), read_only=True)), fmt)
 
 
+@main.command()
+@click.option("--from", "date_from", required=True, help="First publication day (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, help="Last publication day (YYYY-MM-DD).")
+@click.option("--source", "source_name", default=None, help="A source from the configuration file.")
+@click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap with lastmod dates (repeatable).")
+@click.option(
+    "--urls",
+    "url_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="File of 'URL DATE' lines (repeatable).",
+)
+@click.option(
+    "--warc-list",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="warc.paths file (CC-NEWS layout): paths or URLs, one per line.",
+)
+@click.option("--warc-base-url", default=None, help="Prefix for relative paths in --warc-list.")
+@click.option("--warc", "warcs", multiple=True, help="WARC file or URL (repeatable).")
+@click.option("--window", default="1d", show_default=True, help="Window size: 1d, 7d, 2w ...")
+@click.option("--concurrency", default=1, show_default=True, help="Windows run at once (loads still queue).")
+@click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
+@click.option("--config", "config_path", default="wirehouse.toml", show_default=True)
+@_home_option
+def backfill(
+    date_from,
+    date_to,
+    source_name,
+    sitemaps,
+    url_files,
+    warc_list,
+    warc_base_url,
+    warcs,
+    window,
+    concurrency,
+    allow_private,
+    config_path,
+    home,
+):
+    """Ingest a date range window by window; re-running resumes where it stopped."""
+    from flows.backfill import backfill_flow
+
+    sitemaps, url_files, warcs, fetch_options = list(sitemaps), list(url_files), list(warcs), None
+    if source_name:
+        from flows.config import load_config
+
+        config = load_config(config_path)
+        source = config.source(source_name)
+        sitemaps += source.sitemaps
+        url_files += source.url_files
+        warcs += source.warcs
+        fetch_options = config.fetch or None
+        allow_private = allow_private or config.allow_private
+    if not (sitemaps or url_files or warcs or warc_list):
+        raise click.UsageError("give a source: --source, --sitemap, --urls, --warc-list or --warc")
+    result = backfill_flow(
+        date_from=date_from,
+        date_to=date_to,
+        window=window,
+        sitemaps=sitemaps,
+        url_files=url_files,
+        warc_list=warc_list,
+        warc_base_url=warc_base_url,
+        warcs=warcs,
+        home=home,
+        concurrency=concurrency,
+        allow_private=allow_private,
+        fetch_options=fetch_options,
+    )
+    click.echo(
+        f"backfill {result['backfill_id']}: {result['windows']} windows, {result['skipped']} skipped (done before), "
+        f"{result['completed']} completed, {len(result['failed'])} failed"
+        + (f" ({', '.join(result['failed'])}); run the same command again to retry them" if result["failed"] else "")
+    )
+    if result["failed"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    default="wirehouse.toml",
+    show_default=True,
+    help="Sources and schedules (see wirehouse.example.toml).",
+)
+def serve(config_path):
+    """Run the configured sources on their schedules (starts a local Prefect server unless PREFECT_API_URL)."""
+    from flows.config import load_config
+    from flows.schedules import serve as serve_schedules
+
+    serve_schedules(load_config(config_path))
+
+
 if __name__ == "__main__":
     main()

@@ -6,7 +6,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,14 +103,20 @@ class Pipeline:
         replacement: Replacement | None = None,
         skip_known: bool = True,
         watermarks: list[dict] | None = None,
+        keep_article: Callable[[dict], bool] | None = None,
     ) -> dict[str, int]:
-        """Extract, transform and load one batch of pages; raw bytes already stored are skipped."""
+        """Extract, transform and load one batch of pages; raw bytes already stored are skipped.
+
+        keep_article drops extracted articles (and their raw bytes, so another window can take them).
+        """
         index = self.summary.batches
         t0 = time.perf_counter()
         hashes = [sha256_bytes(p.body) for p in pages if p.body] if skip_known else []
         known = state.known_raw_hashes(self.con, hashes)
         rows = tasks.extract_task(pages, known, index)
         self.timed("extract", t0)
+        if keep_article is not None:
+            _drop_articles(rows, keep_article)
         rows["quarantine"].extend(extra_quarantine or [])
         rows["watermarks"] = watermarks or []
         fetched = sum(1 for p in pages if not p.failed and not p.not_modified)
@@ -187,6 +193,13 @@ class Pipeline:
         result = self.summary.as_dict()
         tasks.publish_summary(result)
         return result
+
+
+def _drop_articles(rows: dict[str, list[dict]], keep: Callable[[dict], bool]) -> None:
+    dropped = {a["raw_sha256"] for a in rows["article_versions"] if not keep(a)}
+    rows["article_versions"] = [a for a in rows["article_versions"] if a["raw_sha256"] not in dropped]
+    rows["raw_pages"] = [r for r in rows["raw_pages"] if r["raw_sha256"] not in dropped]
+    rows.setdefault("out_of_window", []).extend({"raw_sha256": h} for h in dropped)
 
 
 NLP_TABLES = {

@@ -166,3 +166,11 @@ def document_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str |
     """Stored ETag / Last-Modified of feed and sitemap documents."""
     rows = con.execute("SELECT source, etag, last_modified FROM watermarks WHERE item_key = '*'").fetchall()
     return {s: (e, m) for s, e, m in rows}
+
+
+def finished_sources(con: duckdb.DuckDBPyConnection, item_key: str) -> set[str]:
+    """Sources (WARC files) marked complete under a key, such as one backfill window."""
+    rows = con.execute(
+        "SELECT source FROM watermarks WHERE item_key = $key AND lastmod = 'complete'", {"key": item_key}
+    ).fetchall()
+    return {r[0] for r in rows}
