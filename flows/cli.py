@@ -45,6 +45,8 @@ def _home_option(func):
 def main(ctx: click.Context, verbose: bool) -> None:
     """wirehouse: news feeds, sitemaps and WARC archives into a DuckLake warehouse you query with SQL."""
     ctx.obj = {"verbose": verbose}
+    # On a busy two-core machine the temporary Prefect server can take longer than Prefect's 20 s default.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
@@ -417,6 +419,34 @@ def serve(config_path):
     from flows.schedules import serve as serve_schedules
 
     serve_schedules(load_config(config_path))
+
+
+@main.command()
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First publication day.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last publication day.")
+@click.option("--entity", default=None, help="Claim timeline entity (name, alias or id); default: top person/place.")
+@click.option("--output", type=click.Path(dir_okay=False), default="report.html", show_default=True, help="HTML file.")
+@_home_option
+def report(date_from, date_to, entity, output, home):
+    """Write a self-contained HTML report: coverage, top entities, claim timeline, conflicting figures, quarantine."""
+    from pathlib import Path
+
+    from flows.report_data import EntityNotFound, load_report
+    from flows.report_html import render_report
+    from warehouse.lake import connect
+
+    start, end = (d.date() if d else None for d in (date_from, date_to))
+    if start and end and start > end:
+        raise click.UsageError(f"--from {start} is after --to {end}")
+    con = connect(Home.resolve(home), read_only=True)
+    try:
+        data = load_report(con, start, end, entity)
+    except EntityNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        con.close()
+    Path(output).write_text(render_report(data), encoding="utf-8")
+    click.echo(f"wrote {output} ({data.totals['articles']} articles, {len(data.timeline.claims)} timeline claims)")
 
 
 if __name__ == "__main__":

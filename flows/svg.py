@@ -58,8 +58,9 @@ def svg_document(width: float, height: float, body: str, label: str, css_class: 
     )
 
 
-def text(x: float, y: float, content: object, anchor: str = "start", size: float = 11, fill: str = MUTED,
-         extra: str = "") -> str:
+def text(
+    x: float, y: float, content: object, anchor: str = "start", size: float = 11, fill: str = MUTED, extra: str = ""
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size:g}" fill="{fill}"{extra}>'
         f"{esc(content)}</text>"
@@ -108,8 +109,15 @@ def _label_step(count: int, max_labels: int) -> int:
     return max(1, math.ceil(count / max_labels))
 
 
-def stacked_bars(categories: Sequence[str], series: Sequence[Series], label: str, y_title: str, x_title: str,
-                 width: float = 960, height: float = 300) -> str:
+def stacked_bars(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    label: str,
+    y_title: str,
+    x_title: str,
+    width: float = 960,
+    height: float = 300,
+) -> str:
     """One bar per category (day), one segment per series (outlet); empty segments are not drawn."""
     left, right, top, bottom = 56, 12, 14, 52
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -135,8 +143,9 @@ def stacked_bars(categories: Sequence[str], series: Sequence[Series], label: str
     step = _label_step(len(categories), max(int(plot_w // 64), 1))
     for i in range(0, len(categories), step):
         parts.append(text(left + (i + 0.5) * slot, top + plot_h + 16, categories[i], "middle"))
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h:.1f}" y2="{top + plot_h:.1f}" '
-                 f'stroke="{MUTED}"/>')
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h:.1f}" y2="{top + plot_h:.1f}" stroke="{MUTED}"/>'
+    )
     parts.append(text(left + plot_w / 2, height - 8, x_title, "middle"))
     return svg_document(width, height, "".join(parts), label)
 
@@ -144,8 +153,14 @@ def stacked_bars(categories: Sequence[str], series: Sequence[Series], label: str
 # --- horizontal bars ------------------------------------------------------------------------------------------
 
 
-def bar_chart(items: Sequence[tuple[str, float]], label: str, x_title: str, bar_colour: str = PALETTE[0],
-              width: float = 960, label_width: float = 260) -> str:
+def bar_chart(
+    items: Sequence[tuple[str, float]],
+    label: str,
+    x_title: str,
+    bar_colour: str = PALETTE[0],
+    width: float = 960,
+    label_width: float = 260,
+) -> str:
     """Horizontal bars with the category on the left and the value at the end of each bar."""
     row, top, bottom, right = 26, 8, 40, 56
     height = top + row * len(items) + bottom
@@ -172,8 +187,9 @@ def bar_chart(items: Sequence[tuple[str, float]], label: str, x_title: str, bar_
 # --- sparklines -----------------------------------------------------------------------------------------------
 
 
-def sparkline(values: Sequence[float], label: str, line_colour: str = PALETTE[0], width: float = 220,
-              height: float = 36) -> str:
+def sparkline(
+    values: Sequence[float], label: str, line_colour: str = PALETTE[0], width: float = 220, height: float = 36
+) -> str:
     """One polyline point per value (per day); a dot marks the last day, a light band the area under it."""
     pad = 4
     top = max(max(values, default=0), 1)
