@@ -1,0 +1,464 @@
+"""Tests for flows.fetching against real HTTP servers on loopback only."""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import socket
+import threading
+import time
+import zlib
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.fetching import (
+    AddressPolicy,
+    BlockedAddress,
+    FetchConfig,
+    Validators,
+    check_url,
+    clear_robots_cache,
+    decode_text,
+    fetch_many,
+    fetch_one,
+)
+from flows.fetching.ratelimit import backoff_delay, parse_retry_after
+from flows.fetching.robots import parse_robots, product_token
+from tests.http_script_server import RecordedRequest, Reply, ScriptServer
+
+
+def cfg(**overrides: object) -> FetchConfig:
+    """Fast test config: loopback allowed, tiny backoffs, no host delay."""
+    base: dict[str, object] = dict(
+        allow_private=True,
+        timeout_s=2.0,
+        retries=2,
+        backoff_base_s=0.01,
+        max_backoff_s=0.05,
+        per_host_delay_s=0.0,
+        max_crawl_delay_s=1.0,
+    )
+    base.update(overrides)
+    return FetchConfig(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_robots_cache():
+    clear_robots_cache()
+    yield
+    clear_robots_cache()
+
+
+@pytest.fixture
+def srv():
+    with ScriptServer() as server:
+        yield server
+
+
+# ----------------------------------------------------------------- retries
+
+
+def test_429_retry_after_is_honoured_then_200(srv):
+    srv.route("/p", [Reply(429, {"Retry-After": "1"}), Reply(200, body=b"ok")])
+    res = fetch_one(srv.url("/p"), cfg(max_backoff_s=3.0))
+    assert res.ok and res.body == b"ok" and res.status == 200
+    t = srv.times("/p")
+    assert len(t) == 2 and t[1] - t[0] >= 0.9  # plain backoff would be ~0.01 s
+
+
+def test_retry_after_is_capped_by_max_backoff(srv):
+    srv.route("/p", [Reply(503, {"Retry-After": "3600"}), Reply(200, body=b"ok")])
+    started = time.monotonic()
+    res = fetch_one(srv.url("/p"), cfg(max_backoff_s=0.2))
+    assert res.ok and time.monotonic() - started < 2
+
+
+def test_retry_after_http_date_and_backoff_math():
+    now = datetime(2024, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("Mon, 01 Jan 2024 12:00:30 GMT", now) == 30
+    assert parse_retry_after("7", now) == 7
+    assert parse_retry_after("soon", now) is None
+    assert backoff_delay(0, 1.0, 30, retry_after_s=100) == 30
+    delays = [backoff_delay(a, 0.5, 30, rng=lambda: 1.0) for a in range(8)]
+    assert delays[:4] == [0.5, 1.0, 2.0, 4.0] and delays[-1] == 30
+    assert backoff_delay(3, 0.5, 30, rng=lambda: 0.0) == 2.0  # jitter never below half the step
+
+
+def test_500_then_200_is_retried(srv):
+    srv.route("/p", [Reply(500), Reply(200, body=b"fine")])
+    res = fetch_one(srv.url("/p"), cfg())
+    assert res.ok and res.body == b"fine" and srv.hits("/p") == 2
+
+
+def test_500_forever_gives_http_500_after_retries(srv):
+    srv.route("/p", Reply(500, body=b"boom"))
+    res = fetch_one(srv.url("/p"), cfg(retries=3))
+    assert res.error == "http_500" and res.status == 500 and res.body == b"" and not res.ok
+    assert srv.hits("/p") == 4
+
+
+def test_404_is_not_retried(srv):
+    res = fetch_one(srv.url("/missing"), cfg())
+    assert res.error == "http_404" and srv.hits("/missing") == 1
+
+
+def test_connect_error_on_closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    res = fetch_one(f"http://127.0.0.1:{port}/", cfg(obey_robots=False))
+    assert res.error == "connect_error" and res.status is None and res.error_message
+
+
+# ----------------------------------------------------------------- conditional GET
+
+
+def _etag_handler(req: RecordedRequest) -> Reply:
+    if req.headers.get("if-none-match") == '"v1"' or req.headers.get("if-modified-since") == "LM":
+        return Reply(304, {"ETag": '"v1"'})
+    return Reply(200, {"ETag": '"v1"', "Last-Modified": "LM"}, b"<html>fresh</html>")
+
+
+def test_etag_round_trip_gives_304(srv):
+    srv.route("/doc", _etag_handler)
+    first = fetch_one(srv.url("/doc"), cfg())
+    assert first.ok and first.headers["etag"] == '"v1"'
+    second = fetch_one(srv.url("/doc"), cfg(), first.validators)
+    assert second.not_modified and not second.ok and second.error is None
+    assert second.status == 304 and second.body == b""
+    assert srv.requests[-1].headers["if-none-match"] == '"v1"'
+
+
+def test_last_modified_conditional_get_in_batch(srv):
+    srv.route("/doc", _etag_handler)
+    srv.route("/other", Reply(200, body=b"x"))
+    urls = [srv.url("/doc"), srv.url("/other")]
+    res = fetch_many(urls, cfg(), {urls[0]: Validators(last_modified="LM")})
+    assert res[0].not_modified and res[1].ok
+    doc_req = [r for r in srv.requests if r.path == "/doc"][0]
+    assert doc_req.headers["if-modified-since"] == "LM" and "if-none-match" not in doc_req.headers
+
+
+# ----------------------------------------------------------------- limits
+
+
+def test_stalled_body_times_out_within_deadline(srv):
+    # A per-read timeout alone would end this at ~0.8 + 1.0 s; the total deadline ends it at ~1.0 s.
+    srv.route("/slow", Reply(200, {"Content-Length": "10"}, [b"he", 0.8, b"llo", 10.0, b"world"]))
+    started = time.monotonic()
+    res = fetch_one(srv.url("/slow"), cfg(timeout_s=1.0, retries=0, obey_robots=False))
+    took = time.monotonic() - started
+    assert res.error == "timeout" and res.body == b""
+    assert 0.9 < took < 1.5
+
+
+def test_trickling_body_hits_total_deadline(srv):
+    # Every chunk arrives well inside a per-read timeout; only a total deadline stops it.
+    srv.route("/trickle", Reply(200, {"Content-Length": "20"}, [p for _ in range(20) for p in (b"x", 0.1)]))
+    started = time.monotonic()
+    res = fetch_one(srv.url("/trickle"), cfg(timeout_s=0.5, retries=0))
+    assert res.error == "timeout" and time.monotonic() - started < 1.5
+
+
+def test_body_over_max_bytes_is_too_large(srv):
+    srv.route("/big", Reply(200, body=b"a" * 5000))
+    srv.route("/big-stream", Reply(200, body=[b"a" * 1000] * 5))  # no Content-Length
+    srv.route("/fits", Reply(200, body=b"a" * 1000))
+    res = fetch_many([srv.url("/big"), srv.url("/big-stream"), srv.url("/fits")], cfg(max_bytes=1000))
+    assert [r.error for r in res] == ["too_large", "too_large", None]
+    assert res[0].body == b"" and len(res[2].body) == 1000
+
+
+def test_gzip_bomb_is_too_large(srv):
+    bomb = gzip.compress(b"\0" * 30_000_000, compresslevel=9)
+    assert len(bomb) < 100_000
+    srv.route("/bomb", Reply(200, {"Content-Encoding": "gzip"}, bomb))
+    res = fetch_one(srv.url("/bomb"), cfg(max_bytes=1_000_000))
+    assert res.error == "too_large"
+
+
+def test_compressed_bodies_are_decoded(srv):
+    text = b"<p>hello</p>" * 100
+    srv.route("/gz", Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(text)))
+    srv.route("/zlib", Reply(200, {"Content-Encoding": "deflate"}, zlib.compress(text)))
+    raw = zlib.compressobj(wbits=-15)
+    srv.route("/raw", Reply(200, {"Content-Encoding": "deflate"}, raw.compress(text) + raw.flush()))
+    srv.route("/bad", Reply(200, {"Content-Encoding": "gzip"}, b"not gzip at all"))
+    res = fetch_many([srv.url(p) for p in ("/gz", "/zlib", "/raw", "/bad")], cfg())
+    assert [r.body for r in res[:3]] == [text] * 3
+    assert res[3].error == "decode_error"
+
+
+def test_per_host_concurrency_cap(srv):
+    lock, state = threading.Lock(), {"now": 0, "max": 0}
+
+    def slow(_req: RecordedRequest) -> Reply:
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.15)
+        with lock:
+            state["now"] -= 1
+        return Reply(200, body=b"ok")
+
+    for i in range(6):
+        srv.route(f"/c{i}", slow)
+    res = fetch_many([srv.url(f"/c{i}") for i in range(6)], cfg(per_host_concurrency=2, concurrency=8))
+    assert all(r.ok for r in res) and state["max"] == 2
+
+
+# ----------------------------------------------------------------- redirects
+
+
+def test_redirect_301_sets_final_url(srv):
+    srv.route("/old", Reply(301, {"Location": "/new"}))
+    srv.route("/new", Reply(200, body=b"moved here"))
+    res = fetch_one(srv.url("/old"), cfg())
+    assert res.ok and res.url == srv.url("/old") and res.final_url == srv.url("/new")
+    assert res.body == b"moved here"
+
+
+def test_redirect_loop_is_too_many_redirects(srv):
+    srv.route("/a", Reply(302, {"Location": "/b"}))
+    srv.route("/b", Reply(302, {"Location": "/a"}))
+    res = fetch_one(srv.url("/a"), cfg(max_redirects=3))
+    assert res.error == "too_many_redirects" and res.body == b""
+    assert srv.hits("/a") + srv.hits("/b") == 4  # initial request + 3 followed hops
+
+
+def test_redirect_hops_are_checked_against_robots(srv):
+    srv.route("/robots.txt", Reply(200, body=b"User-agent: *\nDisallow: /private\n"))
+    srv.route("/go", Reply(302, {"Location": "/private/x"}))
+    res = fetch_one(srv.url("/go"), cfg())
+    assert res.error == "robots_disallowed" and srv.hits("/private/x") == 0
+
+
+# ----------------------------------------------------------------- robots.txt
+
+
+def test_robots_disallow_blocks_without_requesting(srv):
+    srv.route("/robots.txt", Reply(200, body=b"User-agent: *\nDisallow: /secret\n"))
+    srv.route("/secret/page", Reply(200, body=b"nope"))
+    srv.route("/public", Reply(200, body=b"yes"))
+    res = fetch_many([srv.url("/secret/page"), srv.url("/public")], cfg())
+    assert res[0].error == "robots_disallowed" and res[0].status is None
+    assert res[1].ok
+    assert srv.hits("/secret/page") == 0 and srv.hits("/robots.txt") == 1
+
+
+def test_robots_ignored_when_obey_robots_false(srv):
+    srv.route("/robots.txt", Reply(200, body=b"User-agent: *\nDisallow: /\n"))
+    srv.route("/p", Reply(200, body=b"x"))
+    assert fetch_one(srv.url("/p"), cfg(obey_robots=False)).ok
+    assert srv.hits("/robots.txt") == 0
+
+
+def test_robots_404_allows(srv):
+    srv.route("/p", Reply(200, body=b"x"))
+    assert fetch_one(srv.url("/p"), cfg()).ok
+    assert srv.hits("/robots.txt") == 1 and srv.hits("/p") == 1
+
+
+def test_robots_500_disallows(srv):
+    srv.route("/robots.txt", Reply(500))
+    srv.route("/p", Reply(200, body=b"x"))
+    res = fetch_one(srv.url("/p"), cfg(retries=1))
+    assert res.error == "robots_disallowed" and srv.hits("/p") == 0
+
+
+def test_robots_fetched_once_and_cached_across_batches(srv):
+    srv.route("/robots.txt", Reply(200, body=b"User-agent: *\nAllow: /\n"))
+    for i in range(3):
+        srv.route(f"/p{i}", Reply(200, body=b"x"))
+    assert all(r.ok for r in fetch_many([srv.url(f"/p{i}") for i in range(3)], cfg()))
+    assert fetch_one(srv.url("/p0"), cfg()).ok
+    assert srv.hits("/robots.txt") == 1
+
+
+def test_crawl_delay_is_honoured_and_capped(srv):
+    srv.route("/robots.txt", Reply(200, body=b"User-agent: *\nCrawl-delay: 0.4\n"))
+    srv.route("/a", Reply(200, body=b"a"))
+    srv.route("/b", Reply(200, body=b"b"))
+    assert all(r.ok for r in fetch_many([srv.url("/a"), srv.url("/b")], cfg(per_host_delay_s=0.0)))
+    starts = sorted(srv.times("/a") + srv.times("/b"))
+    assert starts[1] - starts[0] >= 0.32  # arrival-time jitter; no delay would be ~0
+
+    with ScriptServer() as other:
+        other.route("/robots.txt", Reply(200, body=b"User-agent: *\nCrawl-delay: 60\n"))
+        other.route("/a", Reply(200, body=b"a"))
+        other.route("/b", Reply(200, body=b"b"))
+        started = time.monotonic()
+        res = fetch_many([other.url("/a"), other.url("/b")], cfg(max_crawl_delay_s=0.2))
+        assert all(r.ok for r in res) and time.monotonic() - started < 2
+
+
+def test_per_host_delay_spaces_request_starts(srv):
+    for i in range(3):
+        srv.route(f"/p{i}", Reply(200, body=b"x"))
+    urls = [srv.url(f"/p{i}") for i in range(3)]
+    assert all(r.ok for r in fetch_many(urls, cfg(per_host_delay_s=0.25, obey_robots=False)))
+    starts = sorted(t for i in range(3) for t in srv.times(f"/p{i}"))
+    assert all(b - a >= 0.2 for a, b in zip(starts, starts[1:], strict=False))
+
+
+def test_robots_parser_semantics():
+    robots = parse_robots(
+        "# comment\n"
+        "User-agent: otherbot\nDisallow: /\n\n"
+        "User-agent: WireHouse/2.0\nUser-agent: somebot\n"
+        "Disallow: /news\nAllow: /news/public\nDisallow: /*.pdf$\nAllow: /same\nDisallow: /same\n"
+        "Crawl-delay: 3\n\n"
+        "User-agent: *\nDisallow: /\n"
+    )
+    rules = robots.for_agent(product_token(FetchConfig().user_agent))
+    assert product_token(FetchConfig().user_agent) == "wirehouse"
+    assert rules.crawl_delay == 3
+    base = "http://h"
+    assert not rules.allowed(base + "/news/x")
+    assert rules.allowed(base + "/news/public/x")  # longer allow beats shorter disallow
+    assert not rules.allowed(base + "/docs/a.pdf") and rules.allowed(base + "/docs/a.pdf?x=1")
+    assert rules.allowed(base + "/same")  # equal length: allow wins
+    assert rules.allowed(base + "/elsewhere")
+    assert not robots.for_agent("unknownbot").allowed(base + "/anything")
+    assert robots.for_agent("unknownbot").allowed(base + "/robots.txt")
+
+
+# ----------------------------------------------------------------- SSRF guard
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://192.168.1.1/",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://127.0.0.1:8080/",
+        "http://100.64.0.1/",
+        "http://[2002:7f00:1::]/",
+        "http://[64:ff9b::a00:1]/",
+        "http://[fc00::1]/",
+        "https://172.16.0.1/",
+    ],
+)
+def test_check_url_refuses_non_public_literals(url, monkeypatch):
+    def no_network(*_a: object, **_k: object):
+        raise AssertionError("check_url must not touch the network for IP literals")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with pytest.raises(BlockedAddress):
+        check_url(url, allow_private=False)
+    check_url(url, allow_private=True)
+
+
+def test_check_url_accepts_public_literals_and_rejects_other_schemes(monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: pytest.fail("no DNS for literals"))
+    check_url("http://93.184.216.34/", allow_private=False)
+    check_url("https://[2606:4700::1111]/x", allow_private=False)
+    for bad in ("ftp://93.184.216.34/", "file:///etc/passwd", "gopher://93.184.216.34/"):
+        with pytest.raises(BlockedAddress):
+            check_url(bad, allow_private=True)
+
+
+def test_check_url_refuses_name_resolving_to_loopback():
+    with pytest.raises(BlockedAddress, match="loopback"):
+        check_url("http://localhost:8000/", allow_private=False)
+
+
+def test_check_url_refuses_if_any_resolved_address_is_private():
+    resolver = lambda host, port: ["93.184.216.34", "10.1.2.3"]  # noqa: E731
+    with pytest.raises(BlockedAddress, match="10.1.2.3"):
+        check_url("http://mixed.test/", allow_private=False, resolver=resolver)
+    check_url("http://public.test/", allow_private=False, resolver=lambda h, p: ["93.184.216.34"])
+
+
+def test_fetch_blocks_loopback_unless_allowed(srv):
+    srv.route("/p", Reply(200, body=b"x"))
+    blocked = fetch_one(srv.url("/p"), cfg(allow_private=False))
+    assert blocked.error == "blocked_address" and "loopback" in (blocked.error_message or "")
+    assert srv.requests == []
+    assert fetch_one(srv.url("/p"), cfg(allow_private=True)).ok
+
+
+def _deny(addr: str):
+    target = ipaddress.ip_address(addr)
+    return lambda ip: ip == target
+
+
+def test_redirect_into_blocked_address_is_refused(srv):
+    with ScriptServer(host="127.0.0.2") as inner:
+        inner.route("/admin", Reply(200, body=b"secret"))
+        srv.route("/r", Reply(302, {"Location": inner.url("/admin")}))
+        policy = AddressPolicy(allow_private=True, deny=_deny("127.0.0.2"))
+        res = fetch_one(srv.url("/r"), cfg(obey_robots=False), address_policy=policy)
+        assert res.error == "blocked_address" and res.final_url == inner.url("/admin")
+        assert inner.requests == []
+        # Control: the same redirect without the deny predicate does reach the target.
+        assert fetch_one(srv.url("/r"), cfg(obey_robots=False)).body == b"secret"
+
+
+def test_connect_uses_checked_address_against_dns_rebinding(srv):
+    srv.route("/p", Reply(200, body=b"pinned"))
+    calls: list[str] = []
+
+    def pinned(host: str, port: int) -> list[str]:
+        calls.append(host)
+        return ["127.0.0.1"]
+
+    policy = AddressPolicy(allow_private=True, resolver=pinned, deny=_deny("127.0.0.2"))
+    res = fetch_one(f"http://site.test:{srv.port}/p", cfg(obey_robots=False), address_policy=policy)
+    assert res.ok and res.body == b"pinned" and calls == ["site.test", "site.test"]
+    assert srv.requests[0].headers["host"] == f"site.test:{srv.port}"
+
+    answers = iter([["127.0.0.1"], ["127.0.0.2"]])  # pre-check sees .1, connect time sees .2
+    rebinding = AddressPolicy(allow_private=True, resolver=lambda h, p: next(answers), deny=_deny("127.0.0.2"))
+    res = fetch_one(f"http://site.test:{srv.port}/p", cfg(obey_robots=False, retries=0), address_policy=rebinding)
+    assert res.error == "blocked_address" and len(srv.requests) == 1
+
+
+# ----------------------------------------------------------------- batch behaviour
+
+
+def test_fetch_many_keeps_order_and_never_raises(srv):
+    srv.route("/ok", Reply(200, {"Content-Type": "text/plain"}, b"ok"))
+    urls = ["not a url", srv.url("/ok"), srv.url("/nope"), "mailto:x@y.z", srv.url("/ok")]
+    res = fetch_many(urls, cfg())
+    assert [r.url for r in res] == urls
+    assert [r.error for r in res] == ["invalid_url", None, "http_404", "invalid_url", None]
+    assert res[1].headers["content-type"] == "text/plain"
+    assert res[1].fetched_at.tzinfo is not None and res[1].elapsed_s > 0
+    assert fetch_many([], cfg()) == []
+
+
+# ----------------------------------------------------------------- decode_text
+
+
+def test_decode_text_cp1251_from_header():
+    text = "Привет, мир"
+    body = text.encode("cp1251")
+    assert decode_text(body, {"Content-Type": "text/html; charset=windows-1251"}) == text
+
+
+def test_decode_text_utf16_bom():
+    text = "<rss>Grüße 日本</rss>"
+    assert decode_text(text.encode("utf-16"), {}) == text
+    assert decode_text(text.encode("utf-16"), {"content-type": "text/xml; charset=iso-8859-1"}) == text
+
+
+def test_decode_text_utf8_without_declaration():
+    text = "Zürich café — naïve 東京"
+    assert decode_text(text.encode("utf-8"), {}) == text
+
+
+def test_decode_text_in_document_declarations():
+    xml = '<?xml version="1.0" encoding="ISO-8859-15"?><rss>€uro</rss>'
+    assert decode_text(xml.encode("iso-8859-15"), {}) == xml
+    html = '<html><head><meta charset="koi8-r"></head><body>Новости</body></html>'
+    assert decode_text(html.encode("koi8-r"), {"Content-Type": "text/html"}) == html
