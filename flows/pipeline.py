@@ -189,6 +189,9 @@ class Pipeline:
         tasks.cluster_task(self.con, self.summary.run_id, self.locked)
         self.timed("cluster", t0)
         self.summary.checks = tasks.checks_task(self.con, self.summary.run_id, self.locked)
+        t0 = time.perf_counter()
+        tasks.compact_task(self.con, self.locked)
+        self.timed("compact", t0)
         self.summary.duration_s = time.perf_counter() - self._clock
         result = self.summary.as_dict()
         tasks.publish_summary(result)

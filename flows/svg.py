@@ -188,7 +188,7 @@ def bar_chart(
 
 
 def sparkline(
-    values: Sequence[float], label: str, line_colour: str = PALETTE[0], width: float = 220, height: float = 36
+    values: Sequence[float], label: str, line_colour: str = PALETTE[0], width: float = 220, height: float = 30
 ) -> str:
     """One polyline point per value (per day); a dot marks the last day, a light band the area under it."""
     pad = 4
@@ -285,7 +285,7 @@ def _time_range(events: Sequence[TimelineEvent]) -> tuple[dt.datetime, dt.dateti
 
 def timeline(events: Sequence[TimelineEvent], lanes: Sequence[str], label: str, width: float = 960) -> str:
     """Claims on a time axis, one swim lane per speaker; near-simultaneous claims in a lane are nudged apart."""
-    left, right, top, bottom, lane_h = 190, 20, 10, 44, 34
+    left, right, top, bottom, lane_h = 190, 20, 10, 44, 40
     height = top + lane_h * len(lanes) + bottom
     plot_w = width - left - right
     start, end = _time_range(events)
@@ -308,7 +308,7 @@ def timeline(events: Sequence[TimelineEvent], lanes: Sequence[str], label: str, 
         x = x_of(event.at)
         near = sum(1 for other in placed.setdefault(event.lane, []) if abs(other - x) < 9)
         placed[event.lane].append(x)
-        y = top + lane_index[event.lane] * lane_h + lane_h / 2 + (0, -8, 8, -4, 4)[near % 5]
+        y = top + lane_index[event.lane] * lane_h + lane_h / 2 + (0, -11, 11, -5, 5)[near % 5]
         parts.append(
             f'<g class="event" data-polarity="{esc(event.polarity)}" data-hedged="{str(event.hedged).lower()}">'
             f"<title>{esc(event.tooltip)}</title>{marker(x, y, event.polarity, event.hedged)}</g>"

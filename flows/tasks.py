@@ -17,7 +17,9 @@ from flows.records import Item, Page, Source
 from flows.stages import analyse_articles, extract_pages, quarantine_row, to_arrow
 from warehouse import state
 from warehouse.checks import run_checks
+from warehouse.faults import crash_point
 from warehouse.load import Replacement, load_batch
+from warehouse.maintenance import CompactionResult, compact, needs_compaction
 
 
 @lru_cache(maxsize=2)
@@ -72,6 +74,7 @@ def discover_task(
 def fetch_task(items: list[Item], config: FetchConfig, validators: dict, batch_index: int) -> list[Page]:
     """Fetch one batch politely; failures come back as failed pages, never as exceptions."""
     results = fetch_many([i.url for i in items], config, {u: Validators(*v) for u, v in validators.items()})
+    crash_point("fetch:done")
     return [
         Page(
             url=item.url,
@@ -94,14 +97,18 @@ def fetch_task(items: list[Item], config: FetchConfig, validators: dict, batch_i
 
 @task(name="extract", cache_policy=NO_CACHE, task_run_name="extract-batch-{batch_index}")
 def extract_task(pages: list[Page], known_raw: frozenset[str], batch_index: int) -> dict[str, list[dict]]:
-    return extract_pages(pages, known_raw)
+    rows = extract_pages(pages, known_raw)
+    crash_point("extract:done")
+    return rows
 
 
 @task(name="transform", cache_policy=NO_CACHE, task_run_name="transform-batch-{batch_index}")
 def transform_task(articles: list[dict], aliases: dict[str, str], model: str | None, batch_index: int):
     if not any(a.get("language") == "en" for a in articles):
         return {}
-    return analyse_articles(articles, shared_nlp(model), aliases)
+    rows = analyse_articles(articles, shared_nlp(model), aliases)
+    crash_point("transform:done")
+    return rows
 
 
 @task(name="load", cache_policy=NO_CACHE, task_run_name="load-batch-{batch_index}")
@@ -126,6 +133,15 @@ def cluster_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) -
     with lock():
         assignments = cluster_claims(state.claims_for_clustering(con))
         return state.replace_clusters(con, assignments, {"run_id": run_id, "transform_version": DEDUP_VERSION})
+
+
+@task(name="compact", cache_policy=NO_CACHE)
+def compact_task(con, lock: Callable[[], AbstractContextManager]) -> CompactionResult | None:
+    """Merge small files once frequent runs have left too many (DuckLake's own merge and cleanup)."""
+    with lock():
+        if not needs_compaction(con):
+            return None
+        return compact(con)
 
 
 @task(name="quality-checks", cache_policy=NO_CACHE)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from warehouse.faults import crash_point
+
 #: Rows whose key is already present are skipped (and duplicates inside a batch collapse to one).
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_pages": ("raw_sha256",),
@@ -148,6 +150,7 @@ def load_batch(
         raise KeyError(f"no load policy for tables {sorted(unknown)}")
     inserted: dict[str, int] = {}
     con.execute("BEGIN")
+    crash_point("load:begin")
     try:
         if replacement is not None:
             _delete_replaced(con, replacement)
@@ -164,7 +167,10 @@ def load_batch(
             finally:
                 con.unregister("batch_rows")
             inserted[table] = int(result[0]) if result else 0
+            crash_point(f"load:{table}")
+        crash_point("load:commit")
         con.execute("COMMIT")
+        crash_point("load:committed")
     except BaseException:
         con.execute("ROLLBACK")
         raise

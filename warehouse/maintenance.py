@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.faults import crash_point
 from warehouse.lake import CATALOG_ALIAS
 
-#: Compact automatically once a run leaves more data files than this.
-AUTO_COMPACT_FILES = 200
+#: Compact automatically once the lake holds more data files than this (env WIREHOUSE_AUTO_COMPACT_FILES).
+AUTO_COMPACT_FILES = int(os.environ.get("WIREHOUSE_AUTO_COMPACT_FILES", "500"))
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ def compact(con: duckdb.DuckDBPyConnection, expire_older_than: str = "7 days") -
     """
     before = data_file_count(con)
     con.execute("CALL ducklake_merge_adjacent_files($db)", {"db": CATALOG_ALIAS})
+    crash_point("compact:merged")
     expired = con.execute(
         "SELECT count(*) FROM ducklake_expire_snapshots($db, older_than => now() - CAST($age AS INTERVAL))",
         {"db": CATALOG_ALIAS, "age": expire_older_than},

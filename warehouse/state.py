@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from warehouse.faults import crash_point
+
 
 def _with_values(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> None:
     con.register(name, pa.table({"value": pa.array(values, pa.string())}))
@@ -78,6 +80,7 @@ def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str]
     con.execute("BEGIN")
     try:
         con.execute("DELETE FROM claim_clusters")
+        crash_point("cluster:deleted")
         con.register("new_clusters", table)
         con.execute("INSERT INTO claim_clusters BY NAME SELECT * FROM new_clusters")
         con.unregister("new_clusters")

@@ -1,0 +1,41 @@
+"""Crash points for the crash-consistency tests.
+
+WIREHOUSE_CRASH_AT=point[:n[:delay_ms]] kills this process with SIGKILL the n-th time it reaches point,
+after delay_ms milliseconds when given (so the kill lands inside the statement that follows). Unset, a
+crash point costs one dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+
+ENV = "WIREHOUSE_CRASH_AT"
+_reached: Counter = Counter()
+
+
+def _kill(delay_s: float) -> None:
+    if delay_s:
+        time.sleep(delay_s)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def crash_point(name: str) -> None:
+    spec = os.environ.get(ENV)
+    if not spec:
+        return
+    point, _, rest = spec.partition(":")
+    if point != name:
+        return
+    nth, _, delay_ms = rest.partition(":")
+    _reached[name] += 1
+    if _reached[name] != int(nth or 1):
+        return
+    delay_s = int(delay_ms or 0) / 1000
+    if delay_s:
+        threading.Thread(target=_kill, args=(delay_s,), daemon=True).start()
+    else:
+        _kill(0)
