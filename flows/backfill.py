@@ -16,7 +16,7 @@ from flows.ingest import fetch_config, ingest_remote
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Source
 from flows.sources import iter_warc
-from flows.windows import Window, read_warc_list, split_windows, warcs_for_window
+from flows.windows import ArticleInWindow, Window, read_warc_list, split_windows, warcs_for_window
 from warehouse import ledger, state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import load_batch
@@ -35,15 +35,6 @@ def backfill_id(sources: dict) -> str:
 def _published_in(window: Window):
     def keep(item: Item) -> bool:
         return item.published_hint is not None and window.contains(item.published_hint.date())
-
-    return keep
-
-
-def _article_in(window: Window):
-    """Keep records published in the window; undated ones stay with the window that read them."""
-
-    def keep(article: dict) -> bool:
-        return article["published_date"] is None or window.contains(article["published_date"])
 
     return keep
 
@@ -76,7 +67,8 @@ def ingest_window_flow(
             if path in done:
                 continue
             for batch in batched(iter_warc(path, allow_private=allow_private), batch_size):
-                pipeline.run_pages(batch, len(batch), keep_article=_article_in(window))
+                pipeline.submit_pages(batch, len(batch), keep_article=ArticleInWindow(window))
+            pipeline.drain()
             mark = {
                 "source": path,
                 "item_key": f"window:{window.label}",

@@ -87,8 +87,26 @@ def _print_summary(summary: dict) -> None:
 @click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
 @click.option("--wait", "wait_s", default=600.0, show_default=True, help="Seconds a load waits for another commit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes for extraction and NLP.")
+@click.option("--dask-address", default=None, help="Run extraction and NLP on this Dask scheduler (tcp://...).")
+@click.option("--full", is_flag=True, help="Fetch every listed item, not only those new since the last run.")
 @_home_option
-def ingest(feeds, sitemaps, url_files, html_dirs, warcs, batch_size, allow_private, model, wait_s, as_json, home):
+def ingest(
+    feeds,
+    sitemaps,
+    url_files,
+    html_dirs,
+    warcs,
+    batch_size,
+    allow_private,
+    model,
+    wait_s,
+    as_json,
+    workers,
+    dask_address,
+    full,
+    home,
+):
     """Discover, fetch, extract, transform and load the given sources."""
     if not any((feeds, sitemaps, url_files, html_dirs, warcs)):
         raise click.UsageError("give at least one source: --feed, --sitemap, --urls, --html-dir or --warc")
@@ -105,6 +123,9 @@ def ingest(feeds, sitemaps, url_files, html_dirs, warcs, batch_size, allow_priva
         allow_private=allow_private,
         model=model,
         wait_for_lock_s=wait_s,
+        workers=workers,
+        dask_address=dask_address,
+        incremental=not full,
     )
     if as_json:
         import json

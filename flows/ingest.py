@@ -10,6 +10,7 @@ from prefect import flow
 
 from flows import incremental as incremental_state
 from flows import sources, tasks
+from flows.executors import make_executor, parallelism
 from flows.fetching import FetchConfig
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Page, Source
@@ -59,18 +60,19 @@ def ingest_remote(
         items = incremental_state.new_items(items, state.seen_items(con, [s.location for s in remote]))
     pipeline.timed("discover", t0)
     if not items and failures:
-        pipeline.run_pages([], 0, failures)
+        pipeline.run_pages([], 0, extra_quarantine=failures)
     for index, batch in enumerate(batched(items, batch_size)):
         t0 = time.perf_counter()
         validators = state.validators_for(con, [i.url for i in batch])
         pages = tasks.fetch_task(batch, config, validators, pipeline.summary.batches)
         pipeline.timed("fetch", t0)
-        pipeline.run_pages(
+        pipeline.submit_pages(
             pages,
             len(batch),
             failures if index == 0 else None,
             watermarks=incremental_state.item_watermarks(batch),
         )
+    pipeline.drain()
     marks = incremental_state.source_watermarks(document_validators)
     if marks:
         with pipeline.locked():
@@ -92,11 +94,15 @@ def ingest_flow(
     wait_for_lock_s: float = DEFAULT_LOAD_WAIT_S,
     incremental: bool = True,
     fetch_options: dict | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> dict:
     """Ingest every given source into the warehouse at home; a re-run over the same input adds no rows.
 
     incremental=False fetches every listed item again (unchanged pages are still skipped by content hash).
     fetch_options override FetchConfig fields (per_host_delay_s, timeout_s, ...).
+    workers > 1 extracts and parses in that many worker processes; dask_address sends that work to a
+    Dask cluster instead. Loads always happen here, one transaction per batch.
     """
     params = {
         k: v
@@ -105,11 +111,21 @@ def ingest_flow(
     }
     config = fetch_config(allow_private, user_agent, fetch_options)
     warehouse_home = Home.resolve(home)
-    with open_writer(warehouse_home, wait_s=wait_for_lock_s, hold_lock=False) as con:
-        pipeline = Pipeline(con, warehouse_home, "ingest", params, model, lock_wait_s=wait_for_lock_s)
+    executor = make_executor(workers, dask_address, model)
+    with open_writer(warehouse_home, wait_s=wait_for_lock_s, hold_lock=False) as con, executor:
+        pipeline = Pipeline(
+            con,
+            warehouse_home,
+            "ingest",
+            params,
+            model,
+            lock_wait_s=wait_for_lock_s,
+            executor=executor,
+            in_flight=parallelism(executor, workers),
+        )
         remote = [Source("feed", u) for u in feeds or []] + [Source("sitemap", u) for u in sitemaps or []]
         if remote or url_files:
             ingest_remote(pipeline, remote, list(url_files or []), config, batch_size, incremental)
         for batch in batched(local_pages(html_dirs or [], warcs or []), batch_size):
-            pipeline.run_pages(batch, len(batch))
+            pipeline.submit_pages(batch, len(batch))
         return pipeline.finish()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from itertools import islice
 from prefect.runtime import flow_run
 
 from flows import tasks
+from flows.executors import InlineExecutor
 from flows.records import Page
 from flows.stages import sha256_bytes
 from flows.versions import code_version
@@ -70,8 +72,24 @@ def current_run_id() -> str:
     return flow_run.id or str(uuid.uuid4())
 
 
+@dataclass
+class PendingBatch:
+    """A batch whose extract and transform work is running somewhere; loaded in submission order."""
+
+    future: object
+    discovered: int
+    fetched: int
+    extra_quarantine: list[dict]
+    watermarks: list[dict]
+    replacement: Replacement | None
+
+
 class Pipeline:
-    """Runs batches through extract, transform and load on one writer connection, keeping the summary."""
+    """Runs batches through extract, transform and load on one writer connection, keeping the summary.
+
+    Extract and transform run on the executor (this process, worker processes or a Dask cluster) with
+    up to in_flight batches at once; loads happen here, one transaction per batch, in submission order.
+    """
 
     def __init__(
         self,
@@ -81,12 +99,18 @@ class Pipeline:
         params: dict,
         model: str | None,
         lock_wait_s: float = DEFAULT_LOAD_WAIT_S,
+        executor: Executor | None = None,
+        in_flight: int = 1,
     ) -> None:
         self.con, self.home, self.model, self.params, self.lock_wait_s = con, home, model, params, lock_wait_s
+        self.executor = executor or InlineExecutor()
+        self.in_flight = max(1, in_flight)
         self.summary = RunSummary(run_id=current_run_id(), flow=flow_name, started_at=datetime.now(UTC))
         self.aliases = state.user_aliases(con)
         self.lineage = {"run_id": self.summary.run_id, "code_version": code_version()}
         self._clock = time.perf_counter()
+        self._pending: deque[PendingBatch] = deque()
+        self._submitted = 0
 
     def locked(self) -> AbstractContextManager:
         """Hold the writer lock for one transaction."""
@@ -95,7 +119,7 @@ class Pipeline:
     def timed(self, stage: str, started: float) -> None:
         self.summary.stage_seconds[stage] += time.perf_counter() - started
 
-    def run_pages(
+    def submit_pages(
         self,
         pages: list[Page],
         discovered: int,
@@ -104,23 +128,43 @@ class Pipeline:
         skip_known: bool = True,
         watermarks: list[dict] | None = None,
         keep_article: Callable[[dict], bool] | None = None,
-    ) -> dict[str, int]:
-        """Extract, transform and load one batch of pages; raw bytes already stored are skipped.
+    ) -> None:
+        """Start extract and transform for a batch; loads the oldest batches once too many are in flight.
 
-        keep_article drops extracted articles (and their raw bytes, so another window can take them).
+        Raw bytes already stored are skipped before parsing. keep_article drops extracted articles (and their
+        raw bytes, so another backfill window can take them).
         """
-        index = self.summary.batches
-        t0 = time.perf_counter()
         hashes = [sha256_bytes(p.body) for p in pages if p.body] if skip_known else []
         known = state.known_raw_hashes(self.con, hashes)
-        rows = tasks.extract_task(pages, known, index)
-        self.timed("extract", t0)
-        if keep_article is not None:
-            _drop_articles(rows, keep_article)
-        rows["quarantine"].extend(extra_quarantine or [])
-        rows["watermarks"] = watermarks or []
+        future = tasks.process_task.submit(
+            self.executor, pages, known, self.aliases, self.model, keep_article, self._submitted
+        )
+        self._submitted += 1
         fetched = sum(1 for p in pages if not p.failed and not p.not_modified)
-        return self.run_articles(rows, discovered, fetched, replacement)
+        self._pending.append(
+            PendingBatch(future, discovered, fetched, extra_quarantine or [], watermarks or [], replacement)
+        )
+        while len(self._pending) >= self.in_flight:
+            self._land(self._pending.popleft())
+
+    def drain(self) -> None:
+        """Load every batch still in flight."""
+        while self._pending:
+            self._land(self._pending.popleft())
+
+    def run_pages(self, pages: list[Page], discovered: int, **options) -> None:
+        """One batch, start to finish (for callers that need it loaded before going on)."""
+        self.submit_pages(pages, discovered, **options)
+        self.drain()
+
+    def _land(self, pending: PendingBatch) -> None:
+        rows = pending.future.result()
+        for timings in rows.pop("stage_seconds", []):
+            for stage, seconds in timings.items():
+                self.summary.stage_seconds[stage] += seconds
+        rows["quarantine"].extend(pending.extra_quarantine)
+        rows["watermarks"] = pending.watermarks
+        self.load(rows, pending.discovered, pending.fetched, pending.replacement)
 
     def run_articles(
         self,
@@ -135,13 +179,19 @@ class Pipeline:
 
         stored_articles are articles already in the warehouse whose NLP rows are being redone.
         """
-        summary, index = self.summary, self.summary.batches
-        batch_started = datetime.now(UTC)
         t0 = time.perf_counter()
         to_analyse = stored_articles if stored_articles is not None else rows.get("article_versions", [])
-        derived = tasks.transform_task(to_analyse, self.aliases, self.model, index)
+        derived = tasks.transform_task(to_analyse, self.aliases, self.model, self.summary.batches)
         self.timed("transform", t0)
         _merge(rows, derived, keep_stages)
+        return self.load(rows, discovered, fetched, replacement)
+
+    def load(
+        self, rows: dict[str, list[dict]], discovered: int, fetched: int, replacement: Replacement | None
+    ) -> dict[str, int]:
+        """Load one batch with its ledger row in one transaction, and add it to the summary."""
+        summary, index = self.summary, self.summary.batches
+        batch_started = datetime.now(UTC)
         unchanged = len(rows.get("unchanged", []))
         reasons = Counter(q["error_class"] for q in rows.get("quarantine", []))
         finished = datetime.now(UTC)
@@ -184,7 +234,8 @@ class Pipeline:
         return inserted
 
     def finish(self) -> dict:
-        """Cluster claims across outlets, run the data-quality checks, publish the summary."""
+        """Load what is in flight, cluster claims across outlets, run the checks, publish the summary."""
+        self.drain()
         t0 = time.perf_counter()
         tasks.cluster_task(self.con, self.summary.run_id, self.locked)
         self.timed("cluster", t0)
@@ -196,13 +247,6 @@ class Pipeline:
         result = self.summary.as_dict()
         tasks.publish_summary(result)
         return result
-
-
-def _drop_articles(rows: dict[str, list[dict]], keep: Callable[[dict], bool]) -> None:
-    dropped = {a["raw_sha256"] for a in rows["article_versions"] if not keep(a)}
-    rows["article_versions"] = [a for a in rows["article_versions"] if a["raw_sha256"] not in dropped]
-    rows["raw_pages"] = [r for r in rows["raw_pages"] if r["raw_sha256"] not in dropped]
-    rows.setdefault("out_of_window", []).extend({"raw_sha256": h} for h in dropped)
 
 
 NLP_TABLES = {

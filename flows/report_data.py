@@ -242,6 +242,7 @@ class ResultTable:
     columns: list[str]
     rows: list[tuple]
     source: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -334,18 +335,26 @@ def view_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute(VIEW_EXISTS_SQL, {"name": name}).fetchone()[0])
 
 
-def _table(relation: duckdb.DuckDBPyConnection, source: str) -> ResultTable:
+def _table(relation: duckdb.DuckDBPyConnection, source: str, note: str = "") -> ResultTable:
     columns = [d[0] for d in relation.description or []]
-    return ResultTable(columns, [tuple(r) for r in relation.fetchall()], source)
+    return ResultTable(columns, [tuple(r) for r in relation.fetchall()], source, note)
 
 
 def load_conflicts(con: duckdb.DuckDBPyConnection, window: Window) -> ResultTable:
-    """Rows of the figure_conflicts view when the warehouse has it, else the same-unit fallback."""
+    """Rows of the figure_conflicts view when the warehouse has it, else the same-unit fallback.
+
+    A view that fails (an older warehouse, a half-migrated schema) must not cost the whole report.
+    """
+    note = "the warehouse has no figure_conflicts view"
     if view_exists(con, "figure_conflicts"):
-        relation = con.execute("SELECT * FROM figure_conflicts LIMIT $limit", {"limit": MAX_CONFLICT_ROWS})
-        return _table(relation, "view figure_conflicts")
+        try:
+            return _table(
+                con.execute("SELECT * FROM figure_conflicts LIMIT $limit", {"limit": MAX_CONFLICT_ROWS}), "view"
+            )
+        except duckdb.Error as exc:
+            note = f"the figure_conflicts view failed: {str(exc).strip().splitlines()[0]}"
     params = {**window.params(), "limit": MAX_CONFLICT_ROWS}
-    return _table(con.execute(FALLBACK_CONFLICTS_SQL, params), "fallback")
+    return _table(con.execute(FALLBACK_CONFLICTS_SQL, params), "fallback", note)
 
 
 def load_quarantine(con: duckdb.DuckDBPyConnection, window: Window) -> list[tuple[str, str, int]]:

@@ -57,6 +57,8 @@ th { text-align:left; font-weight:600; color:var(--muted); font-size:12px; text-
 td { border-bottom:1px solid var(--line); padding:5px 10px; vertical-align:top; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 td.nowrap { white-space:nowrap; }
+td.text { overflow-wrap:anywhere; }
+#conflicts td { overflow-wrap:anywhere; }
 tr.group-start td { border-top:2px solid var(--line); }
 .kind { display:inline-block; font-size:11px; font-weight:600; letter-spacing:.04em; padding:1px 6px;
   border-radius:4px; background:#eef2f7; color:var(--muted); }
@@ -69,6 +71,7 @@ tr.group-start td { border-top:2px solid var(--line); }
   background:#fbfcfd; }
 a { color:var(--accent); }
 footer { color:var(--muted); font-size:12.5px; margin-top:28px; text-align:center; }
+@media (max-width:720px) { .stats { grid-template-columns:repeat(2,1fr); } }
 @media print { body { background:#fff; } section { break-inside:avoid; border-color:#ccc; } }
 """
 
@@ -256,8 +259,11 @@ def timeline_chart(claims: Sequence[Claim], entity_name: str) -> str:
     return svg.timeline(events, lanes, f"Claims by or about {entity_name} over time")
 
 
-def marker_legend() -> str:
+def marker_legend(claims: Sequence[Claim]) -> str:
+    """Shapes used on the timeline; the grey square only when some polarity is outside the known four."""
     items = [(p, False, label) for p, label in POLARITY_LABELS.items()] + [("asserted", True, "hedged (hollow)")]
+    if any(c.polarity not in POLARITY_LABELS for c in claims):
+        items.append((None, False, "other / unknown"))
     entries = "".join(f"<li>{svg.marker_icon(p, h, label)}{esc(label)}</li>" for p, h, label in items)
     return f'<ul class="legend">{entries}</ul>'
 
@@ -271,7 +277,7 @@ def claim_row(claim: Claim) -> str:
         "<tr>"
         + cell(claim.at.strftime("%Y-%m-%d %H:%M"), "nowrap")
         + f'<td><b>{esc(claim.speaker)}</b> <span class="cue">{esc(claim.cue or "")}</span></td>'
-        + f'<td>{content}<br><small class="cue">{esc(claim.outlet)} · {source}</small></td>'
+        + f'<td class="text">{content}<br><small class="cue">{esc(claim.outlet)} · {source}</small></td>'
         + cell(claim.figures or "", "figures")
         + f'<td class="{mark_class}">{svg.marker_icon(claim.polarity, claim.hedged, polarity_label(claim))}'
         f"{esc(polarity_label(claim))}</td>" + "</tr>"
@@ -293,7 +299,7 @@ def claims_panel(timeline: ClaimTimeline) -> str:
     more = f'<p class="caption">Showing the first {len(timeline.claims)} claims.</p>' if timeline.truncated else ""
     headers = (("when (UTC)", ""), ("speaker", ""), ("claim", ""), ("figures", ""), ("polarity", ""))
     body = (
-        marker_legend()
+        marker_legend(timeline.claims)
         + timeline_chart(timeline.claims, entity.name)
         + table(headers, (claim_row(c) for c in timeline.claims))
         + more
@@ -327,11 +333,10 @@ def conflicts_panel(result: ResultTable) -> str:
     title = "Conflicting figures"
     if result.source == "fallback":
         caption = (
-            "Figures in the same unit that outlets report with different values (computed here because the "
-            "warehouse has no figure_conflicts view)."
+            f"Figures in the same unit that outlets report with different values; computed here because {result.note}."
         )
     else:
-        caption = f"From the warehouse {result.source}: the same figure reported differently across outlets."
+        caption = "The same figure reported differently across outlets, from the warehouse view figure_conflicts."
     if not result.rows:
         return section("conflicts", title, caption, no_data("no conflicting figures"))
     numeric = numeric_columns(result)
@@ -350,7 +355,7 @@ def quarantine_panel(reasons: Sequence[tuple[str, str, int]], total: int) -> str
     items = [(f"{stage} · {reason}", n) for stage, reason, n in reasons]
     shown = sum(n for _, _, n in reasons)
     more = (
-        f" (the {len(reasons)} most common reasons: {fmt_number(shown)} of {fmt_number(total)})"
+        f" Showing the {len(reasons)} most common ({fmt_number(shown)} of {fmt_number(total)} inputs)."
         if shown < total
         else ""
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import pyarrow as pa
 
@@ -218,6 +220,42 @@ def analyse_articles(
         for row in out[table]:
             row["transform_version"] = versions[stage_name]
     return out
+
+
+@lru_cache(maxsize=2)
+def shared_nlp(name: str | None):
+    """One spaCy pipeline per process (worker processes load their own once), on first use."""
+    from transforms.nlp import load_nlp
+
+    return load_nlp(name)
+
+
+def drop_articles(rows: dict[str, list[dict]], keep: Callable[[dict], bool]) -> None:
+    """Drop articles keep rejects, with their raw bytes, so that another backfill window can take them."""
+    dropped = {a["raw_sha256"] for a in rows["article_versions"] if not keep(a)}
+    rows["article_versions"] = [a for a in rows["article_versions"] if a["raw_sha256"] not in dropped]
+    rows["raw_pages"] = [r for r in rows["raw_pages"] if r["raw_sha256"] not in dropped]
+    rows["out_of_window"] = [{"raw_sha256": h} for h in dropped]
+
+
+def process_pages(
+    pages: list[Page],
+    known_raw: frozenset[str],
+    aliases: Mapping[str, str],
+    model: str | None,
+    keep_article: Callable[[dict], bool] | None = None,
+) -> dict[str, list[dict]]:
+    """Extract and transform one batch: the CPU-bound part, run in this or a worker process."""
+    started = time.perf_counter()
+    rows = extract_pages(pages, known_raw)
+    if keep_article is not None:
+        drop_articles(rows, keep_article)
+    extracted = time.perf_counter()
+    if any(a.get("language") in NLP_LANGUAGES for a in rows["article_versions"]):
+        for name, values in analyse_articles(rows["article_versions"], shared_nlp(model), aliases).items():
+            rows.setdefault(name, []).extend(values)
+    rows["stage_seconds"] = [{"extract": extracted - started, "transform": time.perf_counter() - extracted}]
+    return rows
 
 
 def to_arrow(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:

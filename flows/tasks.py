@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager
-from functools import lru_cache
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
@@ -14,20 +14,12 @@ from prefect.context import FlowRunContext
 from flows import sources
 from flows.fetching import FetchConfig, Validators, fetch_many
 from flows.records import Item, Page, Source
-from flows.stages import analyse_articles, extract_pages, quarantine_row, to_arrow
+from flows.stages import analyse_articles, extract_pages, process_pages, quarantine_row, shared_nlp, to_arrow
 from warehouse import state
 from warehouse.checks import run_checks
 from warehouse.faults import crash_point
 from warehouse.load import Replacement, load_batch
 from warehouse.maintenance import CompactionResult, compact, needs_compaction
-
-
-@lru_cache(maxsize=2)
-def shared_nlp(name: str | None):
-    """One spaCy pipeline per process, loaded on first use."""
-    from transforms.nlp import load_nlp
-
-    return load_nlp(name)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -99,6 +91,24 @@ def fetch_task(items: list[Item], config: FetchConfig, validators: dict, batch_i
 def extract_task(pages: list[Page], known_raw: frozenset[str], batch_index: int) -> dict[str, list[dict]]:
     rows = extract_pages(pages, known_raw)
     crash_point("extract:done")
+    return rows
+
+
+@task(name="extract-transform", cache_policy=NO_CACHE, task_run_name="extract-transform-batch-{batch_index}")
+def process_task(
+    executor: Executor,
+    pages: list[Page],
+    known_raw: frozenset[str],
+    aliases: dict[str, str],
+    model: str | None,
+    keep_article: Callable[[dict], bool] | None,
+    batch_index: int,
+) -> dict[str, list[dict]]:
+    """Extract and transform one batch on the executor (here, a worker process or a Dask worker)."""
+    rows = executor.submit(process_pages, pages, known_raw, aliases, model, keep_article).result()
+    crash_point("extract:done")
+    if any(a.get("language") == "en" for a in rows["article_versions"]):
+        crash_point("transform:done")
     return rows
 
 

@@ -25,6 +25,19 @@ class Window:
         return self.start.isoformat() if self.start == self.end else f"{self.start}..{self.end}"
 
 
+@dataclass(frozen=True)
+class ArticleInWindow:
+    """Keep articles published in the window; undated ones stay with the window that read them.
+
+    A class rather than a closure so that it travels to worker processes.
+    """
+
+    window: Window
+
+    def __call__(self, article: dict) -> bool:
+        return article["published_date"] is None or self.window.contains(article["published_date"])
+
+
 def split_windows(first: date, last: date, size: timedelta) -> list[Window]:
     """Consecutive windows of whole days covering first..last."""
     if last < first:
