@@ -140,8 +140,10 @@ def ingest(
 @click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
 @click.option("--write", is_flag=True, help="Allow statements that change the warehouse.")
+@click.option("--as-of", "as_of", default=None, help="Query the warehouse as it was at this time (ISO timestamp).")
+@click.option("--snapshot", type=int, default=None, help="Query the warehouse as of this DuckLake snapshot id.")
 @_home_option
-def sql(query, fmt, output, write, home):
+def sql(query, fmt, output, write, as_of, snapshot, home):
     """Run one SQL statement against the warehouse (read-only unless --write)."""
     import duckdb
 
@@ -154,7 +156,7 @@ def sql(query, fmt, output, write, home):
             with open_writer(Home.resolve(home)) as con:
                 result = con.execute(query).fetch_arrow_table()
         else:
-            con = connect(Home.resolve(home), read_only=True)
+            con = connect(Home.resolve(home), read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
             result = con.execute(query).fetch_arrow_table()
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]

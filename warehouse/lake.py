@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from contextlib import contextmanager
 
 import duckdb
@@ -33,13 +34,21 @@ def data_path(home: Home) -> str:
     return os.environ.get(DATA_PATH_ENV) or home.data_path.as_posix() + "/"
 
 
-def attach_sql(home: Home, read_only: bool, snapshot_time: str | None = None) -> str:
-    """The ATTACH statement a plain DuckDB session can use too (the README shows it)."""
+def attach_sql(
+    home: Home, read_only: bool, snapshot_time: str | None = None, snapshot_version: int | None = None
+) -> str:
+    """The ATTACH statement a plain DuckDB session can use too (the README shows it).
+
+    snapshot_time / snapshot_version attach the lake as it was then: what we knew on date X.
+    """
     options = [f"DATA_PATH '{data_path(home)}'", "DATA_INLINING_ROW_LIMIT 0"]
     if read_only:
         options.append("READ_ONLY")
     if snapshot_time:
+        datetime.fromisoformat(snapshot_time)  # refuse anything but a timestamp before it reaches SQL
         options.append(f"SNAPSHOT_TIME '{snapshot_time}'")
+    if snapshot_version is not None:
+        options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
     return f"ATTACH 'ducklake:{catalog_string(home)}' AS {CATALOG_ALIAS} ({', '.join(options)})"
 
 
@@ -49,7 +58,9 @@ def _needs_extensions(home: Home) -> tuple[str, ...]:
     return ("sqlite_scanner", "ducklake")
 
 
-def connect(home: Home, read_only: bool = True, snapshot_time: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    home: Home, read_only: bool = True, snapshot_time: str | None = None, snapshot_version: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the lake; read-only connections never take the writer lock and never migrate."""
     is_local = not os.environ.get(CATALOG_ENV)
     if read_only and is_local and not home.exists():
@@ -60,7 +71,7 @@ def connect(home: Home, read_only: bool = True, snapshot_time: str | None = None
         home.root.mkdir(parents=True, exist_ok=True)
         home.data_path.mkdir(parents=True, exist_ok=True)
     con = connect_offline(_needs_extensions(home))
-    con.execute(attach_sql(home, read_only, snapshot_time))
+    con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
     con.execute(f"USE {CATALOG_ALIAS}")
     return con
 
