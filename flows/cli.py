@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
@@ -41,10 +42,14 @@ def _home_option(func):
 
 @click.group(cls=FriendlyGroup)
 @click.option("--verbose", is_flag=True, help="Show tracebacks and Prefect logs.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     """wirehouse: news feeds, sitemaps and WARC archives into a DuckLake warehouse you query with SQL."""
+    from flows import progress
+
     ctx.obj = {"verbose": verbose}
+    progress.install(quiet)
     # On a busy two-core machine the temporary Prefect server can take longer than Prefect's 20 s default.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
@@ -222,12 +227,19 @@ def demo(serve, port, home):
 
 
 @main.command()
+@click.option(
+    "--config",
+    "config_path",
+    default="wirehouse.toml",
+    show_default=True,
+    help="Show the schedules of this configuration too, when it exists.",
+)
 @_home_option
-def status(home):
-    """Warehouse size, rows per table, latest runs and snapshots, quarantine counts."""
+def status(config_path, home):
+    """Warehouse size, rows per table, latest runs and snapshots, sources, schedules, quarantine counts."""
     from flows.status import print_status
 
-    print_status(Home.resolve(home))
+    print_status(Home.resolve(home), config_path=Path(config_path))
 
 
 @main.command()

@@ -9,7 +9,7 @@ import pyarrow as pa
 from prefect import flow
 
 from flows import incremental as incremental_state
-from flows import sources, tasks
+from flows import progress, sources, tasks
 from flows.executors import make_executor, parallelism
 from flows.fetching import FetchConfig
 from flows.pipeline import Pipeline, batched
@@ -58,19 +58,27 @@ def ingest_remote(
         items = [i for i in items if keep(i)]
     if incremental:
         items = incremental_state.new_items(items, state.seen_items(con, [s.location for s in remote]))
+    listed_by: dict[str, list[Item]] = {}
+    for item in items:
+        listed_by.setdefault(item.url, []).append(item)
+    unique = [listed[0] for listed in listed_by.values()]
     pipeline.timed("discover", t0)
-    if not items and failures:
+    progress.reporter.start("ingest", len(unique))
+    if not unique and failures:
         pipeline.run_pages([], 0, extra_quarantine=failures)
-    for index, batch in enumerate(batched(items, batch_size)):
+    for index, batch in enumerate(batched(unique, batch_size)):
         t0 = time.perf_counter()
         validators = state.validators_for(con, [i.url for i in batch])
         pages = tasks.fetch_task(batch, config, validators, pipeline.summary.batches)
         pipeline.timed("fetch", t0)
+        # items whose fetch failed stay unseen, so the next run tries them again (quarantine keeps one row)
+        delivered = {page.url for page in pages if not page.failed}
+        every_listing = [listing for item in batch if item.url in delivered for listing in listed_by[item.url]]
         pipeline.submit_pages(
             pages,
             len(batch),
             failures if index == 0 else None,
-            watermarks=incremental_state.item_watermarks(batch),
+            watermarks=incremental_state.item_watermarks(every_listing),
         )
     pipeline.drain()
     marks = incremental_state.source_watermarks(document_validators)

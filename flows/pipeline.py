@@ -15,7 +15,7 @@ from itertools import islice
 
 from prefect.runtime import flow_run
 
-from flows import tasks
+from flows import progress, tasks
 from flows.executors import InlineExecutor
 from flows.records import Page
 from flows.stages import sha256_bytes
@@ -111,6 +111,7 @@ class Pipeline:
         self._clock = time.perf_counter()
         self._pending: deque[PendingBatch] = deque()
         self._submitted = 0
+        progress.reporter.start(flow_name, None)
 
     def locked(self) -> AbstractContextManager:
         """Hold the writer lock for one transaction."""
@@ -231,6 +232,10 @@ class Pipeline:
         summary.entities += inserted.get("entities", 0)
         summary.mentions += inserted.get("mentions", 0)
         summary.claims += inserted.get("claim_rows", 0)
+        progress.reporter.advance(
+            max(discovered, len(rows.get("article_versions", []))),
+            f"{summary.articles} new articles, {summary.quarantined} quarantined",
+        )
         return inserted
 
     def finish(self) -> dict:
@@ -243,6 +248,7 @@ class Pipeline:
         t0 = time.perf_counter()
         tasks.compact_task(self.con, self.locked)
         self.timed("compact", t0)
+        progress.reporter.stop()
         self.summary.duration_s = time.perf_counter() - self._clock
         result = self.summary.as_dict()
         tasks.publish_summary(result)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
@@ -27,7 +30,33 @@ def _size(home: Home) -> int:
     return sum(p.stat().st_size for p in home.root.rglob("*") if p.is_file())
 
 
-def print_status(home: Home, console: Console | None = None) -> None:
+def next_run(cron: str | None, interval, after: datetime) -> datetime | None:
+    """When a schedule fires next after a moment (cron via cronsim, which Prefect also uses)."""
+    if cron:
+        from cronsim import CronSim
+
+        return next(CronSim(cron, after))
+    if interval:
+        return after + interval
+    return None
+
+
+def print_schedules(config_path: Path, console: Console) -> None:
+    from flows.config import load_config
+
+    config = load_config(config_path)
+    table = Table(title=f"schedules ({config_path})", header_style="bold")
+    for column in ("source", "schedule", "next run (UTC)"):
+        table.add_column(column)
+    now = datetime.now(UTC)
+    for source in config.sources:
+        when = next_run(source.cron, source.interval, now)
+        schedule = source.cron or (f"every {source.interval}" if source.interval else "manual")
+        table.add_row(source.name, schedule, when.isoformat(timespec="minutes") if when else "-")
+    console.print(table)
+
+
+def print_status(home: Home, console: Console | None = None, config_path: Path | None = None) -> None:
     console = console or Console()
     con = connect(home, read_only=True)
     console.print(f"warehouse {home.root}: {_size(home) / 1e6:.1f} MB")
@@ -49,6 +78,12 @@ def print_status(home: Home, console: Console | None = None) -> None:
             "ORDER BY snapshot_id DESC LIMIT 5",
         ),
         ("quarantine", "SELECT stage, error_class, count(*) AS inputs FROM quarantine GROUP BY ALL ORDER BY 3 DESC"),
+        (
+            "sources (watermarks)",
+            "SELECT source, count(*) FILTER (WHERE item_key <> '*') AS items_seen, "
+            "max(updated_at) AS last_advanced, any_value(etag) FILTER (WHERE item_key = '*') AS etag "
+            "FROM watermarks GROUP BY source ORDER BY last_advanced DESC LIMIT 20",
+        ),
     ):
         result = con.execute(sql).fetch_arrow_table()
         table = Table(title=title, header_style="bold")
@@ -57,3 +92,5 @@ def print_status(home: Home, console: Console | None = None) -> None:
         for row in result.to_pylist():
             table.add_row(*("" if v is None else str(v) for v in row.values()))
         console.print(table)
+    if config_path is not None and config_path.exists():
+        print_schedules(config_path, console)

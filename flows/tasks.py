@@ -26,7 +26,8 @@ from warehouse.maintenance import CompactionResult, compact, needs_compaction
 def discover_task(
     remote_sources: Sequence[Source], url_files: Sequence[str], config: FetchConfig, validators: dict
 ) -> tuple[list[Item], list[dict], dict[str, Validators]]:
-    """Items from feeds, sitemaps and URL lists, de-duplicated by URL; unreadable sources are quarantined."""
+    """Items from feeds, sitemaps and URL lists (a URL listed by two sources comes twice); unreadable sources
+    are quarantined."""
     items: list[Item] = []
     failures: list[dict] = []
     document_validators: dict[str, Validators] = {}
@@ -56,10 +57,7 @@ def discover_task(
             failures.append(
                 quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path)
             )
-    unique: dict[str, Item] = {}
-    for item in items:
-        unique.setdefault(item.url, item)
-    return list(unique.values()), failures, document_validators
+    return items, failures, document_validators
 
 
 @task(name="fetch", cache_policy=NO_CACHE, task_run_name="fetch-batch-{batch_index}")
