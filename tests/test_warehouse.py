@@ -145,3 +145,23 @@ def test_time_travel_shows_what_we_knew_then(home):
     assert by_time.execute("SELECT name FROM entities").fetchall() == [("ann",)]
     with pytest.raises(ValueError):
         connect(home, read_only=True, snapshot_time="yesterday'; DROP TABLE entities; --")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT 1) TO '{home}/lake/evil.csv'",
+        "COPY (SELECT 1) TO '{home}/evil.csv'",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "ATTACH '{home}/other.duckdb' AS other",
+        "SET enable_external_access = true",
+        "INSERT INTO entities (entity_id) VALUES ('x')",
+    ],
+)
+def test_readers_cannot_write_or_reach_other_files(home, statement):
+    with open_writer(home):
+        pass
+    reader = connect(home, read_only=True)
+    with pytest.raises(duckdb.Error):
+        reader.execute(statement.format(home=home.root))
+    assert not list(home.root.rglob("evil.csv")) and not (home.root / "other.duckdb").exists()

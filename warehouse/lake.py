@@ -73,6 +73,11 @@ def connect(
     con = connect_offline(_needs_extensions(home))
     con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
     con.execute(f"USE {CATALOG_ALIAS}")
+    if read_only:
+        # Readers touch the lake's own files only: no COPY TO, no reading or attaching other paths.
+        con.execute("SET allowed_directories = $dirs", {"dirs": [data_path(home)]})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
 
 
