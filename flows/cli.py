@@ -154,6 +154,7 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
 
     from flows.output import output_path_ok, write_table
     from warehouse.lake import connect, open_writer
+    from warehouse.queries import QueryError, check_read_only
 
     output_path_ok(output)
     try:
@@ -162,7 +163,10 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
                 result = con.execute(query).fetch_arrow_table()
         else:
             con = connect(Home.resolve(home), read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
+            check_read_only(con, query)
             result = con.execute(query).fetch_arrow_table()
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]
         hint = (

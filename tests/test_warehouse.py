@@ -150,7 +150,6 @@ def test_time_travel_shows_what_we_knew_then(home):
 @pytest.mark.parametrize(
     "statement",
     [
-        "COPY (SELECT 1) TO '{home}/lake/evil.csv'",
         "COPY (SELECT 1) TO '{home}/evil.csv'",
         "SELECT * FROM read_csv('/etc/passwd')",
         "ATTACH '{home}/other.duckdb' AS other",
@@ -165,3 +164,23 @@ def test_readers_cannot_write_or_reach_other_files(home, statement):
     with pytest.raises(duckdb.Error):
         reader.execute(statement.format(home=home.root))
     assert not list(home.root.rglob("evil.csv")) and not (home.root / "other.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT 1) TO 'lake/evil.csv'",
+        "EXPORT DATABASE 'x'",
+        "INSTALL httpfs",
+        "SET threads = 1",
+        "SELECT 1; SELECT 2",
+        "DELETE FROM entities",
+    ],
+)
+def test_the_sql_command_refuses_statements_that_are_not_reads(home, statement):
+    from warehouse.queries import check_read_only
+
+    with open_writer(home):
+        pass
+    with pytest.raises(QueryError):
+        check_read_only(connect(home, read_only=True), statement)

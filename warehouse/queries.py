@@ -89,3 +89,20 @@ def run_query(con: duckdb.DuckDBPyConnection, query: NamedQuery, given: dict[str
     """Run with bound parameters: values never become SQL text."""
     sql = query.sql.strip().rstrip(";")
     return con.execute(sql, query.bind(given))
+
+
+#: Statement kinds a read-only session may run: queries, plans and table functions.
+READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "CALL"})
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but one reading statement before it runs (COPY TO, EXPORT, INSTALL, SET ...)."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).strip().splitlines()[0]) from None
+    if len(statements) != 1:
+        raise QueryError(f"give one SQL statement, not {len(statements)}")
+    kind = statements[0].type.name
+    if kind not in READ_ONLY_STATEMENTS:
+        raise QueryError(f"{kind} statements are not allowed read-only; use --write (or --output to save results)")
