@@ -52,6 +52,8 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     progress.install(quiet)
     # On a busy two-core machine the temporary Prefect server can take longer than Prefect's 20 s default.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    # The local server must not try to phone home: there may be no network at all.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
