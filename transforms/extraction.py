@@ -11,8 +11,10 @@ import py3langid
 import trafilatura
 from lxml import html as lxml_html
 
-EXTRACTOR_VERSION = f"extract-1/trafilatura-{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"extract-2/trafilatura-{trafilatura.__version__}"
 MIN_TEXT_CHARS = 200
+#: Main text made mostly of link labels is a section front or a list of links, not an article.
+MAX_LINK_TEXT_SHARE = 0.5
 #: Leading bytes of formats that are never an HTML page, whatever the Content-Type says.
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"BZh")
 
@@ -121,12 +123,26 @@ def _parse_tree(body: bytes) -> lxml_html.HtmlElement | None:
         return None
 
 
+def _anchor_texts(tree: lxml_html.HtmlElement) -> set[str]:
+    texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    texts.discard("")
+    return texts
+
+
+def link_text_share(text: str, anchors: set[str]) -> float:
+    """Share of the text's characters on lines that are nothing but the label of a link on the page."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    total = sum(len(line) for line in lines)
+    return sum(len(line) for line in lines if line in anchors) / total if total else 0.0
+
+
 def extract_article(body: bytes, url: str) -> ExtractedArticle:
     """Extract one page; raises ExtractionFailed with a reason class instead of returning junk."""
     check_html_bytes(body)
     tree = _parse_tree(body)
     if tree is None:
         raise ExtractionFailed("unparsable_html", "the page could not be parsed as HTML")
+    anchors = _anchor_texts(tree)  # before trafilatura, which may prune the tree
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
@@ -134,6 +150,11 @@ def extract_article(body: bytes, url: str) -> ExtractedArticle:
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionFailed(
             "no_main_text", f"no article text found ({len(text)} characters of main text, need {MIN_TEXT_CHARS})"
+        )
+    share = link_text_share(text, anchors)
+    if share > MAX_LINK_TEXT_SHARE:
+        raise ExtractionFailed(
+            "no_main_text", f"no article text found: {share:.0%} of the main text is link labels (a list of links)"
         )
     page_url = document.url if document.url and document.url.startswith("http") else url
     return ExtractedArticle(

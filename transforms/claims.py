@@ -1,0 +1,240 @@
+"""Claims: who said what, how sure, with which figures and dates, from the Doc the entity stage parsed.
+
+One claim per attribution (a quote, a reported clause, an "according to"), with the speaker resolved to an entity
+where possible, the content as written (quote marks and attribution removed), polarity and hedging, and the figures,
+dates and entities inside it. Pure: Doc and records in, plain row dicts out (see ExtractedClaims).
+
+Content of a claim whose quote is interrupted by the attribution ("A," she said, "B.") or continues over several
+sentences or paragraphs is the quoted pieces joined by a space; content_start/content_end span the first to the
+last piece in doc.text, so doc.text[content_start:content_end] may contain the attribution in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from spacy.tokens import Doc, Token
+
+from transforms.attribution import ArticleIndex, Attribution, AttributionFinder, Speaker, SpeakerResolver
+from transforms.dates import ResolvedDate, resolve_dates
+from transforms.hedging import hedge_cues, polarity_of
+from transforms.quantities import Quantity, find_quantities
+from transforms.quotes import find_quotes, strip_marks
+
+TRANSFORM_VERSION = "claims-1"
+
+CLAIM_COLUMNS = ("claim_id", "article_id", "speaker_entity_id", "speaker_text", "speaker_kind", "cue", "content",
+                 "content_start", "content_end", "is_direct", "polarity", "hedged", "hedge_cues", "sentence_index")
+QUANTITY_COLUMNS = ("claim_id", "surface", "value", "unit", "approximate", "comparator", "low", "high", "start_char",
+                    "end_char")
+DATE_COLUMNS = ("claim_id", "surface", "date_from", "date_to", "granularity")
+CLAIM_ENTITY_COLUMNS = ("claim_id", "entity_id")
+_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
+
+
+@dataclass
+class ExtractedClaims:
+    claims: list[dict] = field(default_factory=list)
+    quantities: list[dict] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    claim_entities: list[dict] = field(default_factory=list)
+
+
+def claim_id(article_id: str, speaker: Speaker, start: int, end: int) -> str:
+    """Deterministic: the same article version, speaker and content span always give the same id."""
+    key = speaker.entity_id or "text:" + speaker.text.lower()
+    return hashlib.sha1(f"{article_id}\x1f{key}\x1f{start}\x1f{end}".encode()).hexdigest()[:24]
+
+
+def _inside(char: int, segments: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= char < e for s, e in segments)
+
+
+def _overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+# --- assembling attributions ------------------------------------------------------------------------------------
+
+
+def _take_nested_content(atts: list[Attribution]) -> None:
+    """'"...," he said, according to the transcript' / '... told Dagbladet that X, Dagbladet reported':
+    an outer attribution whose content holds another attribution reports that attribution's content."""
+    for att in atts:
+        if not att.content_before:
+            continue
+        inner = [o for o in atts if o is not att and o.cue_tok is not None and _inside(o.cue_tok.idx, att.segments)
+                 and o.source != "according"]
+        if inner:
+            att.segments = list(inner[-1].segments)
+            att.extra["reports"] = inner[-1]
+
+
+def _mark_nesting(atts: list[Attribution]) -> None:
+    for att in atts:
+        if att.cue_tok is None:
+            continue
+        outers = [o for o in atts if o is not att and _inside(att.cue_tok.idx, o.segments)]
+        if outers:
+            att.nested_in = min(outers, key=lambda o: o.end - o.start)
+
+
+def _drop_quote_echoes(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:
+    """A reported clause that is really a direct quote the quote finder already attributed is dropped;
+    one it did not attribute becomes the direct claim."""
+    direct = [a for a in atts if a.is_direct]
+    keep = []
+    for att in atts:
+        if att.source != "reported" or att.in_quote:
+            keep.append(att)
+            continue
+        length = sum(e - s for s, e in att.segments) or 1
+        quoted = _overlap(att.segments, index.speech_quotes)
+        if quoted / length < 0.5:
+            keep.append(att)
+            continue
+        if any(_overlap(att.segments, d.segments) > 0 for d in direct):
+            continue
+        att.is_direct = True
+        att.segments = [q for q in index.speech_quotes if _overlap([q], att.segments) > 0]
+        keep.append(att)
+    return keep
+
+
+def _keep(att: Attribution) -> bool:
+    speaker = att.speaker
+    if speaker is None or not speaker.text.strip() or att.subject_first_person:
+        return False
+    nested = att.nested_in
+    if nested is not None and nested.speaker is not None and att.subject is not None:
+        same = (speaker.entity_id is not None and speaker.entity_id == nested.speaker.entity_id) or (
+            speaker.entity_id is None and speaker.text == nested.speaker.text)
+        if same and att.subject.lower_ in _PRONOUNS:
+            return False  # "Kowal said he did not believe ..." is one claim, not two
+    return True
+
+
+def _resolve(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:
+    resolver = SpeakerResolver(index)
+    for att in sorted(atts, key=lambda a: a.anchor):
+        if att.extra.get("reports") is not None and att.source == "according" and att.subject is None:
+            continue
+        resolver.resolve(att)
+    return [a for a in atts if _keep(a)]
+
+
+# --- rows -------------------------------------------------------------------------------------------------------
+
+
+class _RowBuilder:
+    def __init__(self, doc: Doc, index: ArticleIndex, article_id: str, published_at: datetime | None):
+        self.doc = doc
+        self.ix = index
+        self.article_id = article_id
+        self.quantities: list[Quantity] = find_quantities(doc.text)
+        self.dates: list[ResolvedDate] = resolve_dates(doc.text, published_at)
+        self.out = ExtractedClaims()
+        self.seen: set[str] = set()
+
+    def content_text(self, att: Attribution) -> str:
+        pieces = [strip_marks(self.ix.text, s, e, self.ix.mark_spans).strip() for s, e in att.segments]
+        text = re.sub(r"\s+", " ", " ".join(p for p in pieces if p)).strip()
+        return text.rstrip(",;:—– ").strip()
+
+    def content_tokens(self, att: Attribution) -> list[Token]:
+        tokens: list[Token] = []
+        for s, e in att.segments:
+            span = self.doc.char_span(s, e, alignment_mode="expand")
+            if span is not None:
+                tokens.extend(span)
+        if att.cue_tok is not None:
+            tokens.extend(c for c in att.cue_tok.children if c.dep_ == "advmod")
+        return tokens
+
+    def sentence_index(self, att: Attribution) -> int:
+        tok = att.cue_tok or self.ix.token_at(att.anchor)
+        return self.ix.sent_of[tok.i] if tok is not None else 0
+
+    def add(self, att: Attribution, others: list[Attribution]) -> None:
+        speaker = att.speaker
+        start, end = att.start, att.end
+        cid = claim_id(self.article_id, speaker, start, end)
+        if cid in self.seen:
+            return
+        self.seen.add(cid)
+        content = self.content_text(att)
+        cues = hedge_cues(self.content_tokens(att), att.cue)
+        self.out.claims.append({
+            "claim_id": cid,
+            "article_id": self.article_id,
+            "speaker_entity_id": speaker.entity_id,
+            "speaker_text": speaker.text,
+            "speaker_kind": speaker.kind,
+            "cue": att.cue,
+            "content": content,
+            "content_start": start,
+            "content_end": end,
+            "is_direct": att.is_direct,
+            "polarity": polarity_of(att.cue_tok, att.cue, content, att.is_direct),
+            "hedged": bool(cues),
+            "hedge_cues": cues,
+            "sentence_index": self.sentence_index(att),
+        })
+        self.add_quantities(cid, att)
+        self.add_dates(cid, att, others)
+        self.add_entities(cid, att)
+
+    def add_quantities(self, cid: str, att: Attribution) -> None:
+        for q in self.quantities:
+            if any(s <= q.start_char and q.end_char <= e for s, e in att.segments):
+                self.out.quantities.append({
+                    "claim_id": cid, "surface": q.surface, "value": q.value, "unit": q.unit,
+                    "approximate": q.approximate, "comparator": q.comparator, "low": q.low, "high": q.high,
+                    "start_char": q.start_char, "end_char": q.end_char,
+                })
+
+    def add_dates(self, cid: str, att: Attribution, others: list[Attribution]) -> None:
+        """Dates inside the content, or in the attribution's sentence outside other claims' content."""
+        tok = att.cue_tok or self.ix.token_at(att.anchor)
+        sent = tok.sent if tok is not None else None
+        other_segments = [seg for o in others if o is not att for seg in o.segments]
+        for d in self.dates:
+            in_content = any(s <= d.start_char and d.end_char <= e for s, e in att.segments)
+            in_attribution = sent is not None and sent.start_char <= d.start_char < sent.end_char and not _inside(
+                d.start_char, other_segments)
+            if in_content or in_attribution:
+                self.out.dates.append({"claim_id": cid, "surface": d.surface, "date_from": d.date_from,
+                                       "date_to": d.date_to, "granularity": d.granularity})
+
+    def add_entities(self, cid: str, att: Attribution) -> None:
+        seen: set[str] = set()
+        for s, e in att.segments:
+            for m in self.ix.mentions_between(s, e):
+                if m["entity_id"] not in seen:
+                    seen.add(m["entity_id"])
+                    self.out.claim_entities.append({"claim_id": cid, "entity_id": m["entity_id"]})
+
+
+def extract_claims(
+    doc: Doc,
+    mentions: Sequence[Mapping],
+    entities: Sequence[Mapping],
+    article_id: str,
+    published_at: datetime | None,
+) -> ExtractedClaims:
+    """Every attributed claim in the article, with its figures, resolved dates and the entities it is about."""
+    quotes = find_quotes(doc.text)
+    index = ArticleIndex(doc, mentions, entities, quotes)
+    atts = AttributionFinder(index).find()
+    atts = _drop_quote_echoes(atts, index)
+    _take_nested_content(atts)
+    _mark_nesting(atts)
+    atts = _resolve(atts, index)
+    builder = _RowBuilder(doc, index, article_id, published_at)
+    for att in sorted(atts, key=lambda a: (a.start, a.anchor)):
+        builder.add(att, atts)
+    return builder.out

@@ -1,0 +1,135 @@
+"""The same claim across articles and outlets: one cluster per (speaker, near-identical content).
+
+Outlets quote the same sentence with small edits ("..., Berg told reporters" / "..., she said"), so claims cluster
+when they have the same speaker entity and their contents share most word bigrams: MinHash/LSH (datasketch, fixed
+seed, so runs are deterministic) proposes candidate pairs, the exact Jaccard similarity of the bigram sets decides:
+
+- similarity >= 0.5: same claim;
+- 0.35 <= similarity < 0.5: same claim only if the two also share an entity mentioned in the content or a figure
+  (a number written in both) - the tiebreak for paraphrases of a figure-bearing statement;
+- one content contained in the other (>= 0.9 of the shorter's bigrams, at least 6 of them): same claim, as when an
+  outlet quotes one sentence of a longer quote;
+- claims without a speaker entity (unnamed sources, documents) cluster only among themselves, only at >= 0.8 and
+  only across outlets (`article_source`), since "officials said" twice in one outlet's article are different
+  claims, and in two outlets possibly different officials.
+
+Pure function over the given rows: the warehouse passes every current claim and replaces the whole clustering.
+The cluster id is the smallest claim_id in the cluster; a claim alone is its own cluster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+
+from datasketch import MinHash, MinHashLSH
+
+from transforms.quantities import find_quantities
+
+DEDUP_VERSION = "dedup-1"
+THRESHOLD = 0.5
+TIEBREAK_THRESHOLD = 0.35
+UNNAMED_THRESHOLD = 0.8
+NUM_PERM = 128
+SEED = 7
+CONTAINMENT = 0.9
+MIN_CONTAINED = 6
+#: Groups up to this size are compared pair by pair (exact, and finds contained quotes); larger ones go through LSH.
+BRUTE_FORCE_MAX = 200
+_TOKEN = re.compile(r"\w+")
+
+
+def _shingles(content: str) -> frozenset[str]:
+    words = _TOKEN.findall((content or "").lower().replace("’", "'"))
+    if len(words) < 3:
+        return frozenset(words)
+    return frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]):
+        self.parent = {item: item for item in items}
+
+    def find(self, item: str) -> str:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            small, large = sorted((ra, rb))
+            self.parent[large] = small
+
+
+class _Claim:
+    __slots__ = ("claim_id", "shingles", "entities", "figures", "source")
+
+    def __init__(self, row: Mapping):
+        self.claim_id = row["claim_id"]
+        self.source = row.get("article_source")
+        content = row.get("content") or ""
+        self.shingles = _shingles(content)
+        self.entities = frozenset(row.get("entity_ids") or ())
+        self.figures = frozenset(round(q.value, 6) for q in find_quantities(content))
+
+
+def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_Claim, _Claim]]:
+    """All pairs for small groups; LSH candidates (a lower threshold than the decision) for large ones."""
+    if len(group) <= BRUTE_FORCE_MAX:
+        yield from combinations(group, 2)
+        return
+    hashes = MinHash.bulk(([s.encode() for s in sorted(c.shingles)] for c in group), num_perm=NUM_PERM, seed=SEED)
+    lsh = MinHashLSH(threshold=max(0.2, floor - 0.15), num_perm=NUM_PERM)
+    by_id = {}
+    for claim, mh in zip(group, hashes, strict=True):
+        lsh.insert(claim.claim_id, mh)
+        by_id[claim.claim_id] = claim
+    for claim, mh in zip(group, hashes, strict=True):
+        for other_id in sorted(lsh.query(mh)):
+            if other_id > claim.claim_id:
+                yield claim, by_id[other_id]
+
+
+def _contained(a: frozenset[str], b: frozenset[str]) -> bool:
+    smaller = min(len(a), len(b))
+    return smaller >= MIN_CONTAINED and len(a & b) >= CONTAINMENT * smaller
+
+
+def _same_claim(a: _Claim, b: _Claim, named: bool) -> bool:
+    similarity = _jaccard(a.shingles, b.shingles)
+    if not named:
+        cross_outlet = a.source is None or b.source is None or a.source != b.source
+        return cross_outlet and similarity >= UNNAMED_THRESHOLD
+    if similarity >= THRESHOLD or _contained(a.shingles, b.shingles):
+        return True
+    return similarity >= TIEBREAK_THRESHOLD and bool(a.entities & b.entities or a.figures & b.figures)
+
+
+def cluster_claims(claims: Sequence[Mapping]) -> dict[str, str]:
+    """claim_id -> cluster_id (the smallest claim_id of its cluster) for every given claim."""
+    groups: dict[str | None, list[_Claim]] = defaultdict(list)
+    for row in claims:
+        groups[row.get("speaker_entity_id")].append(_Claim(row))
+    uf = _UnionFind(c.claim_id for group in groups.values() for c in group)
+    for speaker in sorted(groups, key=lambda s: (s is None, s or "")):
+        group = sorted(groups[speaker], key=lambda c: c.claim_id)
+        if len(group) < 2:
+            continue
+        named = speaker is not None
+        floor = THRESHOLD if named else UNNAMED_THRESHOLD
+        for a, b in _candidate_pairs(group, TIEBREAK_THRESHOLD if named else floor):
+            if _same_claim(a, b, named):
+                uf.union(a.claim_id, b.claim_id)
+    return {claim_id: uf.find(claim_id) for claim_id in sorted(uf.parent)}

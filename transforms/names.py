@@ -1,0 +1,85 @@
+"""Name normalisation and deterministic entity ids.
+
+The same person or organisation is written many ways ("Mr. Singh's", "SINGH", "Singh"); analysts need
+one key per entity, stable across runs and machines, so ids come from names or authorities, never
+from counters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+#: Honorifics and person titles that never belong to the name itself (matched without dots, lower case).
+#: Words that also start organisation names ("General Motors", "Justice Department") are left out.
+HONORIFICS = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "rev", "reverend",
+        "president", "vice-president", "senator", "sen", "rep", "representative", "congressman",
+        "congresswoman", "gov", "governor", "mayor", "lt", "col", "capt", "sgt", "maj", "gen", "adm",
+        "cmdr", "chancellor", "sheikh", "premier", "ambassador",
+    }
+)
+#: Authority ids ("iso:KP", "gn:538555", "wd:Q11209") are already canonical.
+AUTHORITY_ID = re.compile(r"^(iso:[A-Z]{2}|gn:\d+|wd:Q\d+)$")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2010": "-", "\u2011": "-",
+                         "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+#: Letters that NFKD does not decompose into ASCII plus a combining mark.
+_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "đ": "d",
+                       "Đ": "d", "ł": "l", "Ł": "l", "ı": "i", "þ": "th", "ð": "d"})
+_POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[^\w]+|_")
+
+
+def fold_diacritics(text: str) -> str:
+    """'Türkiye' -> 'Turkiye', 'Élysée' -> 'Elysee': strip accents so spellings with and without match."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _strip_leading(words: list[str]) -> list[str]:
+    """Drop a leading article and honorifics, keeping at least one word."""
+    while len(words) > 1 and (words[0] == "the" or words[0] in HONORIFICS):
+        words = words[1:]
+    return words
+
+
+def normalise_name(surface: str) -> str:
+    """Fold case, diacritics, honorifics, possessives, a leading 'the' and spacing into one matching key."""
+    text = surface if surface.isascii() else unicodedata.normalize("NFKC", surface).translate(_QUOTES)
+    text = text.strip()
+    text = _POSSESSIVE.sub("", text)
+    text = fold_diacritics(text).casefold()
+    text = text.replace(".", "").replace("'", "").replace("&", " and ")
+    words = [w for w in re.split(r"[\s\-/,;:()\[\]\"]+", text) if w]
+    return " ".join(_strip_leading(words))
+
+
+def slugify(text: str) -> str:
+    """Lower-case, hyphen-separated slug of a normalised name; non-Latin letters are kept."""
+    return _NOT_WORD.sub("-", normalise_name(text)).strip("-")
+
+
+def slug_id(kind: str, canonical_name: str) -> str:
+    """'person:sabrina-singh': kind prefix plus slug, with a hash when the name has no letters."""
+    slug = slugify(canonical_name)
+    if not slug:
+        slug = "h" + hashlib.sha1(canonical_name.encode("utf-8")).hexdigest()[:12]
+    return f"{kind.lower()}:{slug}"
+
+
+def entity_id_for(kind: str, canonical_name: str) -> str:
+    """Stable id for an entity: an authority id (iso/gn/wd) when the gazetteers know it, else a slug id."""
+    if AUTHORITY_ID.match(canonical_name):
+        return canonical_name
+    kind = kind.upper()
+    if kind != "PERSON":
+        from transforms.gazetteers import authority_id  # lazy: the gazetteers use this module
+
+        known = authority_id(kind, canonical_name)
+        if known:
+            return known
+    return slug_id(kind, canonical_name)
