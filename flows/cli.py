@@ -162,11 +162,11 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     try:
         if write:
             with open_writer(Home.resolve(home)) as con:
-                result = con.execute(query).fetch_arrow_table()
+                result = con.execute(query).to_arrow_table()
         else:
             con = connect(Home.resolve(home), read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
             check_read_only(con, query)
-            result = con.execute(query).fetch_arrow_table()
+            result = con.execute(query).to_arrow_table()
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
@@ -209,7 +209,7 @@ def query(name, params, list_queries, fmt, output, home):
     try:
         named = get_query(name)
         con = connect(Home.resolve(home), read_only=True)
-        result = run_query(con, named, given).fetch_arrow_table()
+        result = run_query(con, named, given).to_arrow_table()
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
@@ -281,7 +281,7 @@ def quarantine_cmd(stage, fmt, limit, home):
         "SELECT stage, error_class, url, message, source, source_ref, raw_sha256, created_at FROM quarantine "
         "WHERE $stage IS NULL OR stage = $stage ORDER BY created_at DESC LIMIT $limit",
         {"stage": stage, "limit": limit},
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     write_table(result, fmt)
 
 

@@ -28,6 +28,6 @@ def run_demo(home: str | None, console: Console | None = None) -> dict:
     queries = named_queries()
     for name in DEMO_QUERIES:
         if name in queries:
-            result = run_query(con, queries[name], {}).fetch_arrow_table()
+            result = run_query(con, queries[name], {}).to_arrow_table()
             write_table(result, "table", title=f"{name}: {queries[name].answers}")
     return summary

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import re
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +26,32 @@ from flows.records import Item, Page, Source
 
 MAX_SITEMAP_DEPTH = 3
 MAX_XML_BYTES = 50_000_000
+#: Largest local HTML file (after gunzip) read from an HTML directory, as for a WARC record.
+MAX_FILE_BYTES = 20_000_000
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+
+
+class TooLarge(ValueError):
+    """Decompressing would produce more bytes than allowed (a gzip bomb, or just too big)."""
+
+
+def gunzip_bounded(data: bytes, limit: int) -> bytes:
+    """gzip.decompress (every member) that stops as soon as the output would pass limit bytes.
+
+    Raises TooLarge past the limit, EOFError on a truncated stream, zlib.error on corrupt data.
+    """
+    out = bytearray()
+    while data:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out += inflater.decompress(data, limit - len(out) + 1)
+        if len(out) > limit:
+            raise TooLarge(f"decompresses to more than {limit} bytes")
+        if not inflater.eof:
+            raise EOFError("compressed data ended before the end-of-stream marker")
+        data = inflater.unused_data
+        if not data.strip(b"\x00"):  # gzip allows zero padding after the last member
+            break
+    return bytes(out)
 
 
 class DiscoveryFailed(Exception):
@@ -72,7 +97,9 @@ def _fetch_document(url: str, config: FetchConfig, validators: Validators | None
 
 def parse_feed(body: bytes, source: Source) -> list[Item]:
     """RSS or Atom entries as items; feedparser never resolves external entities."""
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    # A stream, never bytes: feedparser.parse opens a bytes/str argument as a local path if it can, so a
+    # server answering "/etc/passwd" would make it read that file.
+    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         raise DiscoveryFailed("bad_feed", f"{source.location}: not a readable feed ({parsed.bozo_exception})")
     items = []
@@ -110,7 +137,12 @@ def _child_text(node: Element, name: str) -> str | None:
 def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
     """Page items and nested sitemap URLs of one sitemap document; entities and DTDs are refused."""
     if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)[:MAX_XML_BYTES]
+        try:
+            body = gunzip_bounded(body, MAX_XML_BYTES)
+        except TooLarge as exc:
+            raise DiscoveryFailed("too_large", f"{location}: gzipped sitemap {exc}") from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DiscoveryFailed("bad_sitemap", f"{location}: not a readable gzip file ({exc})") from exc
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
     except (SafeET.ParseError, DefusedXmlException) as exc:
@@ -157,7 +189,8 @@ def discover_url_file(path: str) -> list[Item]:
     """One URL per line, optionally followed by its publication date; blank lines and # comments skipped."""
     source = Source("urls", path)
     items = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    text = Path(path).read_text(encoding="utf-8", errors="replace")  # a bad byte spoils one URL, not the run
+    for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
@@ -170,8 +203,8 @@ def _file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def iter_html_dir(directory: str) -> Iterator[Page]:
-    """Pages from local .html / .html.gz files, in a stable order."""
+def iter_html_dir(directory: str, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Page]:
+    """Pages from local .html / .html.gz files, in a stable order; files over max_bytes are too_large."""
     root = Path(directory)
     source = Source("html_dir", directory)
     paths = sorted(p for p in root.rglob("*") if p.is_file() and p.name.lower().endswith(HTML_SUFFIXES))
@@ -184,9 +217,13 @@ def iter_html_dir(directory: str) -> Iterator[Page]:
             fetched_at=datetime.fromtimestamp(stat.st_mtime, UTC),
         )
         try:
+            if stat.st_size > max_bytes:
+                raise TooLarge(f"{stat.st_size} bytes")
             raw = path.read_bytes()
-            page.body = gzip.decompress(raw) if path.name.lower().endswith(".gz") else raw
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            page.body = gunzip_bounded(raw, max_bytes) if path.name.lower().endswith(".gz") else raw
+        except TooLarge as exc:
+            page.error_class, page.error_message = "too_large", f"{path}: over {max_bytes} bytes ({exc})"
+        except (OSError, EOFError, zlib.error) as exc:
             page.error_class, page.error_message = "unreadable_file", f"{path}: {exc}"
         yield page
 
@@ -232,7 +269,10 @@ def iter_warc(path: str, max_record_bytes: int = 20_000_000, allow_private: bool
         records = ArchiveIterator(stream, check_digests=True)
         try:
             for record in records:
-                if record.rec_type != "response" or record.http_headers is None:
+                if record.rec_type != "response":
+                    continue
+                if record.http_headers is None:  # warcio parses HTTP headers of http(s) targets only
+                    yield _not_http_page(record, records.get_record_offset(), source)
                     continue
                 body, failure = _read_record(record, max_record_bytes)
                 yield _warc_page(record, records.get_record_offset(), source, body, failure, max_record_bytes)
@@ -245,6 +285,19 @@ def iter_warc(path: str, max_record_bytes: int = 20_000_000, allow_private: bool
                 error_class="corrupt_warc",
                 error_message=f"stopped reading {source.location}: {type(exc).__name__}: {exc}",
             )
+
+
+def _not_http_page(record, offset: int, source: Source) -> Page:
+    """A response record that is no HTTP response (its target is not http/https): quarantined, never opened."""
+    target = record.rec_headers.get_header("WARC-Target-URI")
+    return Page(
+        url=target or f"{source.location}#{offset}",
+        source=source,
+        source_ref=f"offset {offset}",
+        fetched_at=_parse_time(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC),
+        error_class="not_http_response",
+        error_message=f"record at offset {offset} is a response to {target!r}, not to an http(s) URL",
+    )
 
 
 def _read_record(record, max_record_bytes: int) -> tuple[bytes, str | None]:

@@ -36,6 +36,8 @@ TABLES = (
     "claim_entities",
     "article_processing",
     "quarantine",
+    "watermarks",
+    "run_batches",
 )
 
 

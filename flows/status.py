@@ -85,7 +85,7 @@ def print_status(home: Home, console: Console | None = None, config_path: Path |
             "FROM watermarks GROUP BY source ORDER BY last_advanced DESC LIMIT 20",
         ),
     ):
-        result = con.execute(sql).fetch_arrow_table()
+        result = con.execute(sql).to_arrow_table()
         table = Table(title=title, header_style="bold")
         for column in result.column_names:
             table.add_column(column, overflow="fold")

@@ -65,4 +65,4 @@ def list_aliases(con: duckdb.DuckDBPyConnection) -> pa.Table:
     return con.execute(
         "SELECT a.alias, a.alias_norm, a.entity_id, e.name, a.origin, a.created_at FROM entity_aliases AS a "
         "LEFT JOIN entities AS e USING (entity_id) ORDER BY a.created_at, a.alias"
-    ).fetch_arrow_table()
+    ).to_arrow_table()

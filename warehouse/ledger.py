@@ -18,7 +18,7 @@ def window_states(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict[tupl
         """,
             {"id": backfill_id},
         )
-        .fetch_arrow_table()
+        .to_arrow_table()
         .to_pylist()
     )
     return {(r["window_start"], r["window_end"]): r for r in rows}

@@ -62,7 +62,7 @@ def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
         ORDER BY c.claim_id
         """
         )
-        .fetch_arrow_table()
+        .to_arrow_table()
         .to_pylist()
     )
 
@@ -104,7 +104,7 @@ def stale_for_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, si
         """,
             {"version": extractor_version, "since": since},
         )
-        .fetch_arrow_table()
+        .to_arrow_table()
         .to_pylist()
     )
 
@@ -122,7 +122,7 @@ def stale_for_stage(con: duckdb.DuckDBPyConnection, stage: str, version: str, si
         """,
             {"stage": stage, "version": version, "since": since},
         )
-        .fetch_arrow_table()
+        .to_arrow_table()
         .to_pylist()
     )
 
@@ -145,7 +145,7 @@ def quarantined(con: duckdb.DuckDBPyConnection, stage: str | None = None) -> lis
             "SELECT * FROM quarantine WHERE $stage IS NULL OR stage = $stage ORDER BY created_at, quarantine_id",
             {"stage": stage},
         )
-        .fetch_arrow_table()
+        .to_arrow_table()
         .to_pylist()
     )
 
