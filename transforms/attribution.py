@@ -25,18 +25,23 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS, DENIAL_CUES
+from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 from transforms.quotes import QUOTE_CHARS, Quote
 
-REPORTING_VERBS = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+REPORTING_VERBS = _words(
     """
     say tell add confirm deny warn stress believe claim insist acknowledge testify announce estimate explain note
     argue state report write predict suggest allege admit concede reply respond answer ask question wonder caution
-    maintain contend assert declare reiterate repeat reveal disclose indicate complain dismiss reject dispute refute
-    rebut think fear signal forecast emphasise emphasize observe remark recall agree tweet post conclude hint
-    speculate suspect doubt affirm assure promise vow pledge threaten hope expect comment find show propose
+    maintain contend assert declare reiterate repeat reveal disclose indicate complain dismiss reject dispute
+    refute rebut think fear signal forecast emphasise emphasize observe remark recall agree tweet post conclude
+    hint speculate suspect doubt affirm assure promise vow pledge threaten hope expect comment find show propose
     recommend mention point put concur counter boast lament
-    """.split()
+    """
 )
 #: Verbs that report only when their subject is a document ("the minutes showed", "the report found").
 DOCUMENT_ONLY_VERBS = frozenset({"find", "show", "conclude"})
@@ -50,30 +55,39 @@ _CLAIM_NOUNS = frozenset({"report", "reports", "claim", "claims", "allegation", 
                           "accusations", "suggestion", "suggestions", "suspicion", "speculation", "rumour", "rumours",
                           "rumor", "rumors", "assertion", "idea", "notion", "charge", "charges"})
 
-DOCUMENT_NOUNS = frozenset("""
-report statement study survey poll data figure figures minutes memo memorandum letter document documents filing
-filings transcript draft rules rule analysis audit review assessment indictment complaint lawsuit ruling judgment
-judgement email e-mail record records cable post tweet bulletin communique communiqué release estimate estimates
-forecast projection projections census dossier paper research findings order decree notice agreement text
-""".split())
-INSTITUTION_NOUNS = frozenset("""
-government ministry police coastguard council company firm agency office department regulator bank federation
-union committee authority board service party court inquiry commission army military charity group organisation
-organization trust institute campaign network newspaper broadcaster media exchange operator presidency delegation
-administration cabinet parliament kremlin embassy consulate prosecutor prosecutors navy airline club team league
-association alliance coalition secretariat watchdog tribunal university hospital school museum fund foundation
-industry lobby bureau cooperative agency corporation conglomerate manufacturer maker producer supplier retailer
-""".split())
-PERSON_ROLE_NOUNS = frozenset("""
-spokesman spokeswoman spokesperson official officials minister secretary president chairman chairwoman chair
-director executive chief head leader mayor governor premier senator lawmaker mp commissioner commander general
-officer source sources analyst analysts expert experts diplomat diplomats aide aides adviser advisor lawyer
-attorney prosecutor judge economist economists researcher scientist professor doctor athlete player coach agent
-representative negotiator envoy ambassador manager founder owner witness resident residents survivor survivors
-person people man woman father mother parent parents relative relatives worker workers employee employees
-member members investigator investigators critic critics campaigner campaigners activist activists delegate
-delegates forecaster forecasters engineer engineers farmer fisherman chancellor counsel inspector detective
-""".split())
+DOCUMENT_NOUNS = _words(
+    """
+    report statement study survey poll data figure figures minutes memo memorandum letter document documents
+    filing filings transcript draft rules rule analysis audit review assessment indictment complaint lawsuit
+    ruling judgment judgement email e-mail record records cable post tweet bulletin communique communiqué release
+    estimate estimates forecast projection projections census dossier paper research findings order decree notice
+    agreement text
+    """
+)
+INSTITUTION_NOUNS = _words(
+    """
+    government ministry police coastguard council company firm agency office department regulator bank federation
+    union committee authority board service party court inquiry commission army military charity group
+    organisation organization trust institute campaign network newspaper broadcaster media exchange operator
+    presidency delegation administration cabinet parliament kremlin embassy consulate prosecutor prosecutors navy
+    airline club team league association alliance coalition secretariat watchdog tribunal university hospital
+    school museum fund foundation industry lobby bureau cooperative agency corporation conglomerate manufacturer
+    maker producer supplier retailer
+    """
+)
+PERSON_ROLE_NOUNS = _words(
+    """
+    spokesman spokeswoman spokesperson official officials minister secretary president chairman chairwoman chair
+    director executive chief head leader mayor governor premier senator lawmaker mp commissioner commander general
+    officer source sources analyst analysts expert experts diplomat diplomats aide aides adviser advisor lawyer
+    attorney prosecutor judge economist economists researcher scientist professor doctor athlete player coach
+    agent representative negotiator envoy ambassador manager founder owner witness resident residents survivor
+    survivors person people man woman father mother parent parents relative relatives worker workers employee
+    employees member members investigator investigators critic critics campaigner campaigners activist activists
+    delegate delegates forecaster forecasters engineer engineers farmer fisherman chancellor counsel inspector
+    detective
+    """
+)
 #: Acts a speaker performs besides reporting ("said X and called for Y"): never part of the reported clause.
 SPEECH_ACT_VERBS = frozenset({"call", "urge", "appeal", "demand", "accuse", "criticise", "criticize", "welcome",
                               "praise", "condemn", "point", "thank", "apologise", "apologize", "blame", "vow",
@@ -84,6 +98,7 @@ SUMMARY_NOUNS = _CLAIM_NOUNS | frozenset({"figure", "number", "estimate", "accou
 #: Nouns a that-clause may hang on instead of the reporting verb.
 _CLAUSE_HOSTS = _CLAIM_NOUNS | frozenset({"statement", "interview", "speech", "note", "post", "message", "letter",
                                          "conference", "briefing", "email", "it", "filing", "submission"})
+_MODALS = frozenset({"would", "could", "might", "should", "will", "may", "can", "must"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "once", "when", "whether", "until", "before", "lest"})
 _QUANTIFIER_HEADS = frozenset({"one", "some", "many", "others", "most", "several", "both", "all", "each", "few",
                                "two", "three", "four", "none"})
@@ -91,44 +106,54 @@ _INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "many",
                          "other", "any", "various", "numerous"})
 _RELATIVE = frozenset({"who", "which", "that"})
 _FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
-_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
-_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "mister", "king", "prince"})
 _FEMALE_TITLES = frozenset({"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady", "madam", "queen", "princess"})
-_FEMALE_NAMES = frozenset("""
-mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley
-emily donna michelle carol amanda melissa deborah stephanie rebecca laura sharon cynthia kathleen amy angela
-helen anna brenda pamela nicole samantha katherine christine emma ruth julie olivia victoria kelly lauren
-christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa sara janice marie julia
-grace judy theresa beverly denise marilyn amber danielle rose brittany diana abigail natalie jane lori alexis
-tiffany kayla maria sofia sophie lena ida elena petra nina olga priya fatima aisha leila mariam miriam harriet
-marta elif helena katarina ingrid clara joan nadia fiona claire beatrice stella anita irina natalia svetlana
-yulia tatiana anastasia ana carmen lucia isabel ines giulia francesca chiara ursula angela annalena marine
-ségolène segolene kamala hillary nancy condoleezza theresa liz priti suella yvette rachel keir? sabrina karine
-kristi alexandria ilhan jacinda sanna mette magdalena katalin giorgia ursula roberta kaja margrethe ulrike
-astrid greta malala indira sonia benazir aung hina yasmin zainab amina ngozi ellen winnie graça
-""".replace("?", "").split())
-_MALE_NAMES = frozenset("""
-james robert john michael david william richard joseph thomas charles christopher daniel matthew anthony mark
-donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary
-nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick
-raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter
-christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan billy bruce
-gabriel joe logan alan juan albert willie elijah wayne randy vincent mason roy ralph bobby russell bradley
-philip eugene louis harry pavel jonas goran karl omar viktor mikael erik tomas oliver lionel graham martin
-amir kofi marcus nikos dimitris tom callum gareth rashad henrik amadou andrei ivan sergei vladimir dmitry
-alexei mikhail igor oleg yuri boris emmanuel francois françois olaf friedrich hans klaus jurgen jürgen wolfgang
-pedro carlos luis miguel javier antonio giuseppe giorgio matteo mario luca marco xi li wei jin hiroshi kenji
-narendra rahul arvind recep benjamin yair naftali mahmoud ali hassan hussein mohammed muhammad ahmed abdul
-khalid faisal salman volodymyr vitali dmytro rishi boris jeremy keir nigel joe barack kevin mitch chuck lindsey
-ted marco ron jd joachim fritz ilham nikol recep tayyip
-""".split())
+_FEMALE_NAMES = _words(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra
+    ashley emily donna michelle carol amanda melissa deborah stephanie rebecca laura sharon cynthia kathleen amy
+    angela helen anna brenda pamela nicole samantha katherine christine emma ruth julie olivia victoria kelly
+    lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa sara janice
+    marie julia grace judy theresa beverly denise marilyn amber danielle rose brittany diana abigail natalie jane
+    lori alexis tiffany kayla maria sofia sophie lena ida elena petra nina olga priya fatima aisha leila mariam
+    miriam harriet marta elif helena katarina ingrid clara joan nadia fiona claire beatrice stella anita irina
+    natalia svetlana yulia tatiana anastasia ana carmen lucia isabel ines giulia francesca chiara ursula angela
+    annalena marine ségolène segolene kamala hillary nancy condoleezza theresa liz priti suella yvette rachel
+    sabrina karine kristi alexandria ilhan jacinda sanna mette magdalena katalin giorgia ursula roberta kaja
+    margrethe ulrike astrid greta malala indira sonia benazir aung hina yasmin zainab amina ngozi ellen winnie
+    graça
+    """
+)
+_MALE_NAMES = _words(
+    """
+    james robert john michael david william richard joseph thomas charles christopher daniel matthew anthony mark
+    donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob
+    gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick
+    raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy
+    walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan
+    billy bruce gabriel joe logan alan juan albert willie elijah wayne randy vincent mason roy ralph bobby russell
+    bradley philip eugene louis harry pavel jonas goran karl omar viktor mikael erik tomas oliver lionel graham
+    martin amir kofi marcus nikos dimitris tom callum gareth rashad henrik amadou andrei ivan sergei vladimir
+    dmitry alexei mikhail igor oleg yuri boris emmanuel francois françois olaf friedrich hans klaus jurgen jürgen
+    wolfgang pedro carlos luis miguel javier antonio giuseppe giorgio matteo mario luca marco xi li wei jin
+    hiroshi kenji narendra rahul arvind recep benjamin yair naftali mahmoud ali hassan hussein mohammed muhammad
+    ahmed abdul khalid faisal salman volodymyr vitali dmytro rishi boris jeremy keir nigel joe barack kevin mitch
+    chuck ted marco ron jd joachim fritz ilham nikol recep tayyip
+    """
+)
 _CONTEXT_CHARS = 60
+#: Longest speaker phrase between a quote and its verb ('Dr. Helena Voss, the province's chief medical officer,').
+_MAX_SPEAKER_TOKENS = 16
+#: A clause opened by one of these after the verb is circumstance, not what was said ("..., X said, as winds rose").
+_ADVERBIAL_MARKS = frozenset({"as", "while", "because", "when", "after", "before", "since", "although", "though",
+                              "if", "unless", "once", "until", "whereas"})
 #: Words of a title written before a name ("Governor Sofia Lindqvist"), dropped from an unlinked speaker's name.
-_TITLE_WORDS = PERSON_ROLE_NOUNS | frozenset("""
-defence defense foreign interior finance health prime deputy vice former acting senior chief state home
-general mr ms mrs dr sir dame lord lady prof professor governor sen rep gov
-""".split())
+_TITLE_WORDS = PERSON_ROLE_NOUNS | _words(
+    """
+    defence defense foreign interior finance health prime deputy vice former acting senior chief state home
+    general mr ms mrs dr sir dame lord lady prof professor governor sen rep gov
+    """
+)
 
 
 @dataclass
@@ -296,9 +321,9 @@ def _has_infinitive_to(tok: Token) -> bool:
 
 def _that_clause(noun: Token) -> Token | None:
     for child in noun.children:
-        if child.dep_ in ("acl", "ccomp", "relcl", "appos") and child.pos_ in ("VERB", "AUX"):
-            if any(m.dep_ == "mark" and m.lower_ in ("that", "whether", "if") for m in child.children):
-                return child
+        is_clause = child.dep_ in ("acl", "ccomp", "relcl", "appos") and child.pos_ in ("VERB", "AUX")
+        if is_clause and any(m.dep_ == "mark" and m.lower_ in ("that", "whether", "if") for m in child.children):
+            return child
     return None
 
 
@@ -339,7 +364,7 @@ class _Content:
     def after_clause(self, tok: Token) -> Token | None:
         """The first clause after the verb: its ccomp, or a that-clause the parser hung on a noun ('denied
         reports that ...', 'said in a statement that ...', 'put it to her that ...')."""
-        candidates = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
+        candidates = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i and not _adverbial(c, tok)]
         for noun in self._nouns_after(tok):
             clause = _that_clause(noun)
             if clause is None or clause.i < noun.i:
@@ -350,7 +375,7 @@ class _Content:
         if not candidates and tok.lemma_.lower() not in ("tell", "ask"):
             obj = _object_of(tok)
             if obj is not None and any(c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
-                                       and not _has_infinitive_to(c) for c in obj.children):
+                                       and not _has_infinitive_to(c) and not _relativised(c) for c in obj.children):
                 candidates.append(obj)  # misparse of "said conditions there were unbearable"
         return min(candidates, key=lambda c: c.left_edge.i) if candidates else None
 
@@ -371,6 +396,14 @@ class _Content:
         clause = self.after_clause(tok)
         if clause is not None:
             first, last = _clause_range(clause)
+            for other in tok.children:  # the parser sometimes hangs a relative clause of the content on the verb
+                if other.dep_ == "ccomp" and other.i > last and not _adverbial(other, tok) and (
+                        other.left_edge.i <= last + 2):
+                    last = max(last, _clause_range(other)[1])
+            for conj in tok.children:
+                if conj.dep_ == "conj" and conj.i > last and _own_subject(conj) is None and any(
+                        a.dep_ == "aux" and a.lower_ in _MODALS for a in conj.children):
+                    last = conj.right_edge.i  # "told X that A but would not accept B": B is reported too
             return max(first, tok.i + 1), last, False
         before = self.before_clause(tok)
         if before is not None:
@@ -433,8 +466,10 @@ def _own_subject(tok: Token) -> Token | None:
 def _back_to_narrative(verb: Token) -> bool:
     """'said A would help households and insisted that B': the parser hangs 'insisted' under A, but it is the
     reporter's narrative again (a reporting verb, or a simple past after a clause in another tense)."""
-    if verb.head.dep_ != "ccomp" or _own_subject(verb) is not None:
+    if verb.head.dep_ != "ccomp" or _own_subject(verb) is not None or _passive(verb):
         return False
+    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in verb.children):
+        return False  # "said A and that B": B is reported too
     if verb.dep_ == "advcl":
         return verb.tag_ == "VBG" and verb.lemma_.lower() in REPORTING_VERBS  # ", saying ..." / ", adding ..."
     if verb.dep_ != "conj":
@@ -445,10 +480,30 @@ def _back_to_narrative(verb: Token) -> bool:
         c.dep_ == "aux" for c in verb.head.children if c.tag_ == "VBD" and c.lemma_ != "be")
 
 
+def _relativised(clause: Token) -> bool:
+    return any(c.tag_ in ("WDT", "WP", "WP$") or c.lower_ in _RELATIVE for c in clause.children)
+
+
+def _adverbial(clause: Token, verb: Token) -> bool:
+    """'..., officials said, as winds rose': a clause opened by 'as'/'while'/... is circumstance, not content."""
+    if any(m.dep_ == "mark" and m.lower_ in ("that", "whether") for m in clause.children):
+        return False
+    doc = clause.doc
+    first = doc[clause.left_edge.i]
+    before = doc[clause.left_edge.i - 1] if clause.left_edge.i - 1 > verb.i else None
+    return first.lower_ in _ADVERBIAL_MARKS or (before is not None and before.lower_ in _ADVERBIAL_MARKS)
+
+
+def _narrative_participle(child: Token) -> bool:
+    """'..., weeks after insisting that ...': a subjectless reporting participle hanging inside the clause."""
+    return any(t.lemma_.lower() in REPORTING_VERBS and t.tag_ == "VBG" and t.dep_ in ("pcomp", "advcl")
+               and _own_subject(t) is None for t in child.subtree)
+
+
 def _clause_range(clause: Token) -> tuple[int, int]:
-    """The clause subtree, cut before a coordinated verb that goes back to the narrative."""
+    """The clause subtree, cut before a coordinated verb or participle that goes back to the narrative."""
     first, last = _subtree_range(clause)
-    cut = [c for c in clause.children if c.i > clause.i and _back_to_narrative(c)]
+    cut = [c for c in clause.children if c.i > clause.i and (_back_to_narrative(c) or _narrative_participle(c))]
     if cut:
         last = cut[0].left_edge.i - 1
         while last > first and (clause.doc[last].dep_ == "cc" or clause.doc[last].is_punct):
@@ -474,7 +529,7 @@ def subject_of(tok: Token) -> Token | None:
         if _back_to_narrative(current):
             current = current.head.head
             continue
-        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep") and current.head.i != current.i:
+        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "ccomp") and current.head.i != current.i:
             current = current.head
             continue
         return None
@@ -598,16 +653,16 @@ class AttributionFinder:
             if t.text in (".", "!", "?") or (t.text in QUOTE_CHARS and t.idx > char + 1 and out):
                 break
             out.append(t)
-            if len(out) > 14:
+            if len(out) > _MAX_SPEAKER_TOKENS + 1:
                 break
         return out
 
     def cue_after(self, quote: Quote, next_open: int) -> Token | None:
         """'"...," Berg told reporters' / '"...," said Tomas Reyes' / '"...," she said, "...'."""
         tokens = self._tokens_from(quote.close_end, next_open)
-        for n, tok in enumerate(tokens[:11]):
+        for n, tok in enumerate(tokens[:_MAX_SPEAKER_TOKENS + 1]):
             if tok.lemma_.lower() in REPORTING_VERBS and tok.tag_.startswith("VB"):
-                if any(t.pos_ == "VERB" for t in tokens[:n]) or n > 9:
+                if any(t.pos_ == "VERB" for t in tokens[:n]):
                     return None
                 return tok
             if tok.pos_ == "VERB" and tok.lemma_.lower() not in REPORTING_VERBS:
@@ -621,15 +676,13 @@ class AttributionFinder:
         if end_tok is None:
             return None
         sent_start = end_tok.sent.start
-        n = 0
-        for tok in reversed(self.doc[sent_start:end_tok.i + 1]):
+        for n, tok in enumerate(reversed(self.doc[sent_start:end_tok.i + 1])):
             if tok.idx + len(tok.text) <= prev_close or "\n" in tok.text:
                 return None
             if tok.lemma_.lower() in REPORTING_VERBS and tok.tag_.startswith("VB"):
                 return tok
             if tok.pos_ == "VERB" or tok.text in (".", "!", "?") or n > 9:
                 return None
-            n += 1
         return None
 
     def quote_subject(self, cue: Token, quote: Quote) -> Token | None:
@@ -998,6 +1051,8 @@ class SpeakerResolver:
             earlier = self._fitting_org(subj, lemma)
             if earlier is not None:
                 return Speaker(earlier["entity_id"], text, "ORG", noun=lemma)
+        if not det:
+            return Speaker(None, text, "UNNAMED", noun=lemma, plural=True)  # "police said", "local media reported"
         return Speaker(None, text, "ORG", noun=lemma)
 
     def _fitting_org(self, subj: Token, lemma: str) -> dict | None:
@@ -1022,8 +1077,10 @@ class SpeakerResolver:
         earlier = self._recent(lambda s: s.noun == lemma or lemma in s.text.lower().split(), sentences=6)
         persons = [m for m in self._mentions_before(subj.idx, sentences=10) if self.ix.kind_of(m) == "PERSON"]
         fitting = next((m for m in reversed(persons) if self._described(m, lemma)), None)
-        if earlier is not None and (fitting is None or earlier.entity_id is None and self._closer_seen(earlier, fitting)):
-            return Speaker(earlier.entity_id, earlier.text if earlier.entity_id else text, earlier.kind, noun=lemma)
+        prefer_earlier = fitting is None or (earlier is not None and earlier.entity_id is None
+                                             and self._closer_seen(earlier, fitting))
+        if earlier is not None and prefer_earlier:
+            return Speaker(earlier.entity_id, earlier.text, earlier.kind, noun=lemma)
         if fitting is not None:
             return Speaker(fitting["entity_id"], fitting["surface"], "PERSON", noun=lemma)
         if lemma in PERSON_ROLE_NOUNS and lemma not in ("athlete", "player", "man", "woman", "person"):
@@ -1078,11 +1135,12 @@ class SpeakerResolver:
         """he/she: the nearest earlier compatible speaker within three sentences, else the nearest person."""
         compatible = self._compatible(gender)
         outer = att.nested_in.speaker.entity_id if att.nested_in and att.nested_in.speaker else None
-        if self.history:
+        if self.history and att.nested_in is None:
             last = self.history[-1]
             sentence = self.ix.sent_of[subj.i]
+            between = [m for m in self.ix.mentions_between(last.char, subj.idx) if self.ix.kind_of(m) == "PERSON"]
             if last.speaker.kind == "UNNAMED" and not last.speaker.plural and sentence - last.sentence <= 1 and (
-                    last.speaker.noun in PERSON_ROLE_NOUNS):
+                    last.speaker.noun in PERSON_ROLE_NOUNS) and not between:
                 return last.speaker  # "A spokesman said ... He declined to confirm ..."
         earlier = self._recent(lambda s: s.kind == "PERSON" and self._speaker_fits(s, gender), sentences=3)
         persons = [m for m in self._mentions_before(subj.idx, 4) if self.ix.kind_of(m) == "PERSON"

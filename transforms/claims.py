@@ -121,8 +121,6 @@ def _keep(att: Attribution) -> bool:
 def _resolve(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:
     resolver = SpeakerResolver(index)
     for att in sorted(atts, key=lambda a: a.anchor):
-        if att.extra.get("reports") is not None and att.source == "according" and att.subject is None:
-            continue
         resolver.resolve(att)
     return [a for a in atts if _keep(a)]
 

@@ -85,11 +85,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:(?P<rel>last|next|this|earlier|later|late|early|on|since|until|by|from|before|after)\s+)?"
         rf"(?:on\s+)?{_WEEKDAY}{_PART}\b")),
     ("month", re.compile(
-        rf"\b(?:(?P<prep>in|since|by|until|till|from|before|after|during|of|early|mid|late|last|next|this|"
-        rf"through|as early as|the end of|end of)[\s-]+)?(?P<month>January|February|March|April|May|June|July|"
-        rf"August|September|October|November|December)\b(?!\s+[A-Z][a-z])")),
-    ("year", re.compile(r"\b(?P<prep>in|since|by|until|till|before|after|during|through|from)\s+(?P<year>(?:19|20)\d{2})"
-                        r"\b(?![-,]\d)")),
+        r"\b(?:(?P<prep>in|since|by|until|till|from|before|after|during|of|early|mid|late|last|next|this|"
+        r"through|as early as|the end of|end of)[\s-]+)?(?P<month>January|February|March|April|May|June|July|"
+        r"August|September|October|November|December)\b(?!\s+[A-Z][a-z])")),
+    ("year", re.compile(r"\b(?P<prep>in|since|by|until|till|before|after|during|through|from)\s+"
+                        r"(?P<year>(?:19|20)\d{2})\b(?![-,]\d)")),
 ]
 
 _FUTURE = re.compile(
@@ -97,15 +97,22 @@ _FUTURE = re.compile(
     r"expected to|set to|plans? to|planned|likely|unlikely|upcoming|to be held|to meet|to begin|to start)\b",
     re.I,
 )
-_PAST = re.compile(r"\b(?:had|was|were|did|since|ago|earlier|last|already|been)\b|\b\w+ed\b", re.I)
+#: Auxiliaries and adverbs only: an -ed word is too often a participle ("will stay closed", "would be reviewed").
+_PAST = re.compile(r"\b(?:had|was|were|did|since|ago|earlier|last|already|been)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘'«])|\n")
 _LEADING_PREPOSITION = re.compile(r"(?:on|in|during|within|for)\s+", re.I)
 
 
-def _as_date(published_at: datetime | date | None) -> date | None:
-    if published_at is None:
-        return None
-    return published_at.date() if isinstance(published_at, datetime) else published_at
+def _as_date(published_at: datetime | date | str | None) -> date | None:
+    """The publication day (UTC, as stored); ISO strings are accepted, anything else means unknown."""
+    if isinstance(published_at, str):
+        try:
+            published_at = datetime.fromisoformat(published_at)
+        except ValueError:
+            return None
+    if isinstance(published_at, datetime):
+        return published_at.date()
+    return published_at if isinstance(published_at, date) else None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -237,7 +244,7 @@ class _Resolver:
             return None
         rel = (m["rel"] or "").lower()
         forward = rel in ("next", "into") or (rel == "this" and self.pub.weekday() < 5) or (
-            rel not in ("last", "over") and _tense(self.text, m.start()) == "future"
+            rel != "last" and _tense(self.text, m.start()) == "future"
         )
         if forward:
             saturday = self.pub + timedelta(days=(5 - self.pub.weekday()) % 7)

@@ -5,8 +5,9 @@ when they have the same speaker entity and their contents share most word bigram
 seed, so runs are deterministic) proposes candidate pairs, the exact Jaccard similarity of the bigram sets decides:
 
 - similarity >= 0.5: same claim;
-- 0.35 <= similarity < 0.5: same claim only if the two also share an entity mentioned in the content or a figure
-  (a number written in both) - the tiebreak for paraphrases of a figure-bearing statement;
+- below that, a paraphrase (Jaccard of the word sets >= 0.5) is the same claim only if the two also share an
+  entity mentioned in the content or a figure (a number written in both): the tiebreak that keeps "23 people
+  died off Sarnos" with its rewrite but not with "40 people died off Lesbos";
 - one content contained in the other (>= 0.9 of the shorter's bigrams, at least 6 of them): same claim, as when an
   outlet quotes one sentence of a longer quote;
 - claims without a speaker entity (unnamed sources, documents) cluster only among themselves, only at >= 0.8 and
@@ -30,7 +31,8 @@ from transforms.quantities import find_quantities
 
 DEDUP_VERSION = "dedup-1"
 THRESHOLD = 0.5
-TIEBREAK_THRESHOLD = 0.35
+TIEBREAK_THRESHOLD = 0.5  # on word sets, not bigrams
+CANDIDATE_FLOOR = 0.3  # LSH threshold for proposing pairs in large groups
 UNNAMED_THRESHOLD = 0.8
 NUM_PERM = 128
 SEED = 7
@@ -74,13 +76,14 @@ class _UnionFind:
 
 
 class _Claim:
-    __slots__ = ("claim_id", "shingles", "entities", "figures", "source")
+    __slots__ = ("claim_id", "shingles", "words", "entities", "figures", "source")
 
     def __init__(self, row: Mapping):
         self.claim_id = row["claim_id"]
         self.source = row.get("article_source")
         content = row.get("content") or ""
         self.shingles = _shingles(content)
+        self.words = frozenset(_TOKEN.findall(content.lower().replace("’", "'")))
         self.entities = frozenset(row.get("entity_ids") or ())
         self.figures = frozenset(round(q.value, 6) for q in find_quantities(content))
 
@@ -91,7 +94,7 @@ def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_C
         yield from combinations(group, 2)
         return
     hashes = MinHash.bulk(([s.encode() for s in sorted(c.shingles)] for c in group), num_perm=NUM_PERM, seed=SEED)
-    lsh = MinHashLSH(threshold=max(0.2, floor - 0.15), num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=floor, num_perm=NUM_PERM)
     by_id = {}
     for claim, mh in zip(group, hashes, strict=True):
         lsh.insert(claim.claim_id, mh)
@@ -114,7 +117,8 @@ def _same_claim(a: _Claim, b: _Claim, named: bool) -> bool:
         return cross_outlet and similarity >= UNNAMED_THRESHOLD
     if similarity >= THRESHOLD or _contained(a.shingles, b.shingles):
         return True
-    return similarity >= TIEBREAK_THRESHOLD and bool(a.entities & b.entities or a.figures & b.figures)
+    shared = a.entities & b.entities or a.figures & b.figures
+    return bool(shared) and _jaccard(a.words, b.words) >= TIEBREAK_THRESHOLD
 
 
 def cluster_claims(claims: Sequence[Mapping]) -> dict[str, str]:
@@ -129,7 +133,7 @@ def cluster_claims(claims: Sequence[Mapping]) -> dict[str, str]:
             continue
         named = speaker is not None
         floor = THRESHOLD if named else UNNAMED_THRESHOLD
-        for a, b in _candidate_pairs(group, TIEBREAK_THRESHOLD if named else floor):
+        for a, b in _candidate_pairs(group, CANDIDATE_FLOOR if named else floor):
             if _same_claim(a, b, named):
                 uf.union(a.claim_id, b.claim_id)
     return {claim_id: uf.find(claim_id) for claim_id in sorted(uf.parent)}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from transforms.gazetteers import ANY_CLASS, LINKABLE, RULER_EXCLUDE, Entry, Gazetteer, load_gazetteer
-from transforms.names import fold_diacritics, normalise_name, slug_id
+from transforms.names import normalise_name, slug_id
 
 TRANSFORM_VERSION = "entities-1"
 KINDS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
@@ -134,7 +134,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def _is_junk(span: Span) -> bool:
     """Pure numbers, lower-case words, over-long or multi-line spans are not names."""
     text = span.text
-    if not any(ch.isalpha() for ch in text) or len(span) > MAX_NAME_TOKENS or "\n" in text:
+    if len(text) < 2 or not any(ch.isalpha() for ch in text) or len(span) > MAX_NAME_TOKENS or "\n" in text:
         return True
     return not any(tok.text[:1].isupper() for tok in span)  # "soldiers", "the government"
 
@@ -222,6 +222,7 @@ class _Linker:
         self.gaz: Gazetteer = load_gazetteer()
         self.sent_starts = _sentence_starts(doc)
         self.mentions: list[_Mention] = []
+        self._name_words: dict[str, list[str]] = {}
 
     # -- sentences
     def sentence_bounds(self, token_index: int) -> tuple[int, int, int]:
@@ -366,7 +367,7 @@ class _Linker:
             if i in covered or not (tok.text[:1].isupper() or tok.text[:1].isdigit()):
                 i += 1
                 continue
-            if fold_diacritics(tok.lower_).replace(".", "") not in first_words:
+            if normalise_name(tok.text) not in first_words:
                 i += 1
                 continue
             match = self._longest_alias(i, longest, covered)
@@ -420,7 +421,7 @@ class _Linker:
         for mention in people:
             mention.entity_id = slug_id("PERSON", mention.name)
         full = [m for m in self.mentions if m.label == "PERSON" and self._is_anchor(m)]
-        surnames = {normalise_name(m.name).split()[-1] for m in full}
+        surnames = {self._words(m.name)[-1] for m in full}
         surnames = self._person_votes({name for name in surnames if len(name) > 1})
         self._relabel_surnames(surnames)
         self.mentions.extend(self._unlabelled_surnames(surnames))
@@ -432,7 +433,7 @@ class _Linker:
         """A full name other mentions may resolve to: two or more proper-noun words, not read off a
         Title-Case headline, where NER tags phrases like "Porting Mercurial" as people."""
         span = self.doc[mention.start:mention.end]
-        if len(normalise_name(mention.name).split()) < 2 or self._in_title_case_line(mention.start):
+        if len(self._words(mention.name)) < 2 or self._in_title_case_line(mention.start):
             return False
         return mention.method == "alias" or all(tok.pos_ == "PROPN" or tok.is_punct for tok in span)
 
@@ -490,11 +491,19 @@ class _Linker:
         after = tok.i + 1 < len(doc) and doc[tok.i + 1].is_title and doc[tok.i + 1].pos_ == "PROPN"
         return bool(before or after)
 
+    def _words(self, name: str) -> list[str]:
+        """Normalised words of a name, memoised per article (names repeat)."""
+        if name not in self._name_words:
+            self._name_words[name] = normalise_name(name).split()
+        return self._name_words[name]
+
     def _corefer(self, mention: _Mention, full: list[_Mention]) -> None:
         """Link a partial name to the one full name containing it (nearest earlier one when ambiguous)."""
-        words = normalise_name(mention.name).split()
-        matches = [f for f in full if f is not mention and _is_part(words, normalise_name(f.name).split())]
-        by_surname = [f for f in matches if words[-1] == normalise_name(f.name).split()[-1]]
+        words = self._words(mention.name)
+        if not words:
+            return
+        matches = [f for f in full if f is not mention and _is_part(words, self._words(f.name))]
+        by_surname = [f for f in matches if words[-1] == self._words(f.name)[-1]]
         matches = by_surname or matches
         targets = {f.entity_id for f in matches}
         if len(targets) > 1:

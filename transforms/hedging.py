@@ -28,7 +28,9 @@ _ADVERBS = frozenset({
 })
 _MODALS = frozenset({"may", "might", "could"})
 _APPEAR_VERBS = frozenset({"appear", "seem"})
-_PASSIVE_HEDGES = frozenset({"believe", "estimate", "think", "say", "understand", "report", "rumour", "rumor"})
+_PASSIVE_HEDGES = frozenset({"believe", "estimate", "think", "understand", "rumour", "rumor"})
+#: Hedge only as "is said to be", "is reported to have" - "deaths have been reported" is a plain statement.
+_PASSIVE_TO_HEDGES = frozenset({"say", "report", "allege"})
 _HEDGING_ADJECTIVES = frozenset({"estimated", "alleged", "suspected", "presumed", "purported", "reported",
                                  "believed", "rumoured", "rumored"})
 _NEGATIONS = frozenset({"not", "n't", "never", "neither", "nor"})
@@ -47,11 +49,12 @@ def _is_hedge(tok: Token) -> bool:
         return True  # "an estimated 28,000", "the alleged plot"
     if lemma in _APPEAR_VERBS and tok.pos_ in ("VERB", "AUX"):
         return True
+    followed_by_to = tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to"
+    if lemma in _PASSIVE_TO_HEDGES and tok.tag_ == "VBN":
+        return followed_by_to and any(c.dep_ == "auxpass" for c in tok.children)
     if lemma in _PASSIVE_HEDGES and tok.tag_ == "VBN":
-        # "is believed to", "an estimated 28,000", "is said to be" - not "officials believed that".
-        return tok.dep_ in ("amod", "acl") or any(c.dep_ == "auxpass" for c in tok.children) or (
-            tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to" and lemma != "say"
-        ) or (lemma == "say" and any(c.dep_ == "auxpass" for c in tok.children))
+        # "is believed to", "an estimated 28,000", "are estimated at" - not "officials believed that".
+        return tok.dep_ in ("amod", "acl") or any(c.dep_ == "auxpass" for c in tok.children) or followed_by_to
     return False
 
 

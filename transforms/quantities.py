@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 __all__ = ["Quantity", "find_quantities", "canonical_unit"]
 
@@ -33,8 +34,7 @@ class Quantity:
     end_char: int
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str
     low: str
     start: int
@@ -119,7 +119,7 @@ _STOP = {
     "if", "when", "while", "since", "until", "into", "over", "under", "about", "after", "before", "between",
     "up", "down", "out", "off", "more", "less", "most", "least", "only", "just", "also", "not", "no", "all",
     "some", "any", "other", "another", "such", "there", "here", "then", "now", "ago", "later", "earlier",
-    "again", "already", "still", "yet", "even", "each", "every", "both", "either", "neither", "across",
+    "again", "already", "still", "yet", "even", "every", "both", "either", "neither", "across",
     "towards", "toward", "against", "among", "amid", "during", "through", "within", "without", "around",
     "says", "said", "according", "including", "like", "unlike", "plus", "minus",
 }
@@ -258,14 +258,15 @@ class _Parser:
         )
 
     def is_glued_to_word(self, i: int) -> bool:
-        """'G7', 'COVID-19', 'F-35': digits attached to letters are names, not figures."""
+        """'G7', 'COVID-19', 'F-35', the '30' of '10:30': digits attached to letters or digits are not figures."""
         prev = self.tok(i - 1)
         if prev is None or prev.end != self.tok(i).start:
             return False
         if prev.text[0].isalpha():
             return True
         before = self.tok(i - 2)
-        return prev.low in ("-", "–") and before is not None and before.end == prev.start and before.text.isalnum()
+        return prev.low in ("-", "–", ":", "/") and before is not None and before.end == prev.start and (
+            before.text.isalnum())
 
     # --- units ------------------------------------------------------------------------------------------------
     def unit_after(self, j: int) -> tuple[str | None, int]:

@@ -116,9 +116,9 @@ class _Scanner:
             self.open = _Open(_family(mark), mark, ms, me, [(ms, me)])
         elif mark in ("\"", "''", "»", "”") and _opener_like(text, ms, me):
             self.open = _Open(_family(mark) if mark != "''" else _DOUBLE, mark, ms, me, [(ms, me)])
-        elif mark in "‘'" and _opener_like(text, ms, me) and _next_char(text, me).isalnum():
-            if any(_family(r.group()) == _SINGLE and self.single_closes(r.start(), r.end(), []) for r in rest):
-                self.open = _Open(_SINGLE, mark, ms, me, [(ms, me)])
+        elif mark in "‘'" and _opener_like(text, ms, me) and _next_char(text, me).isalnum() and any(
+                _family(r.group()) == _SINGLE and self.single_closes(r.start(), r.end(), []) for r in rest):
+            self.open = _Open(_SINGLE, mark, ms, me, [(ms, me)])
 
     def try_close(self, mark: str, ms: int, me: int, rest: list[re.Match]) -> None:
         current = self.open

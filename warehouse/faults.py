@@ -27,10 +27,13 @@ def crash_point(name: str) -> None:
     spec = os.environ.get(ENV)
     if not spec:
         return
-    point, _, rest = spec.partition(":")
-    if point != name:
+    parts = spec.split(":")
+    numbers: list[str] = []
+    while parts and parts[-1].isdigit() and len(numbers) < 2:
+        numbers.insert(0, parts.pop())
+    if ":".join(parts) != name:
         return
-    nth, _, delay_ms = rest.partition(":")
+    nth, delay_ms = (numbers + ["", ""])[:2]
     _reached[name] += 1
     if _reached[name] != int(nth or 1):
         return
