@@ -179,7 +179,26 @@ def analyse_articles(
     }
     versions = {"entities": entities_stage_version(aliases or {}), "claims": claims_version()}
     now = datetime.now(UTC)
-    readable = [a for a in articles if a.get("language") in NLP_LANGUAGES]
+    readable = []
+    limit = getattr(nlp, "max_length", None)
+    for article in articles:
+        if article.get("language") not in NLP_LANGUAGES:
+            continue
+        if limit and len(article["text"]) > limit:  # nlp.pipe would raise for it and sink the whole batch
+            out["quarantine"].append(
+                quarantine_row(
+                    "entities",
+                    article["url"],
+                    "text_too_long",
+                    f"{len(article['text'])} characters of text, over the NLP limit of {limit}",
+                    source_kind=article["source_kind"],
+                    source=article["source"],
+                    source_ref=article["source_ref"],
+                    raw_sha256=article["raw_sha256"],
+                )
+            )
+            continue
+        readable.append(article)
     docs = nlp.pipe((a["text"] for a in readable), batch_size=batch_size)
     for article, doc in zip(readable, docs, strict=True):
         stage = "entities"
