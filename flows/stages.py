@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from flows.records import Page
 from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
+from warehouse.load import LOAD_ORDER
 
 #: Languages the NLP stage understands; other articles are loaded with text and metadata only.
 NLP_LANGUAGES = frozenset({"en"})
@@ -25,20 +26,8 @@ STAGE_OF_TABLE = {
     "claim_dates": "claims",
     "claim_entities": "claims",
 }
-TABLES = (
-    "raw_pages",
-    "article_versions",
-    "entities",
-    "mentions",
-    "claim_rows",
-    "claim_quantities",
-    "claim_dates",
-    "claim_entities",
-    "article_processing",
-    "quarantine",
-    "watermarks",
-    "run_batches",
-)
+#: Every table a batch can carry, in the order the warehouse loads them.
+TABLES = LOAD_ORDER
 
 
 def sha256_bytes(body: bytes) -> str:
