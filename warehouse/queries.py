@@ -93,6 +93,10 @@ def run_query(con: duckdb.DuckDBPyConnection, query: NamedQuery, given: dict[str
 
 #: Statement kinds a read-only session may run: queries, plans and table functions.
 READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "CALL"})
+#: Calls that write files even on a read-only attach (the commit fails only after the Parquet is written).
+MAINTENANCE = re.compile(
+    r"\bcheckpoint\b|\bducklake_(merge|rewrite|expire|cleanup|delete|flush|add|set|commit)\w*", re.IGNORECASE
+)
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -104,5 +108,7 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if len(statements) != 1:
         raise QueryError(f"give one SQL statement, not {len(statements)}")
     kind = statements[0].type.name
+    if MAINTENANCE.search(sql):
+        raise QueryError("maintenance functions write files; use 'wirehouse compact' instead")
     if kind not in READ_ONLY_STATEMENTS:
         raise QueryError(f"{kind} statements are not allowed read-only; use --write (or --output to save results)")
