@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 
 import pyarrow as pa
 from prefect import flow
@@ -11,7 +12,7 @@ from prefect import flow
 from flows import incremental as incremental_state
 from flows import progress, sources, tasks
 from flows.executors import make_executor, parallelism
-from flows.fetching import FetchConfig
+from flows.fetching import BlockedAddress, FetchConfig
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Page, Source
 from warehouse import state
@@ -22,11 +23,22 @@ from warehouse.paths import Home
 DEFAULT_BATCH_SIZE = 100
 
 
-def local_pages(html_dirs: Sequence[str], warcs: Sequence[str]) -> Iterator[Page]:
+def local_pages(html_dirs: Sequence[str], warcs: Sequence[str], allow_private: bool = False) -> Iterator[Page]:
+    """Pages of local directories and WARC files; a WARC that cannot be opened becomes a failed page."""
     for directory in html_dirs:
         yield from sources.iter_html_dir(directory)
     for path in warcs:
-        yield from sources.iter_warc(path)
+        try:
+            yield from sources.iter_warc(path, allow_private=allow_private)
+        except (OSError, sources.DiscoveryFailed, BlockedAddress) as exc:
+            error_class = getattr(exc, "error_class", "unreadable_file")
+            yield Page(
+                url=path,
+                source=Source("warc", path),
+                fetched_at=datetime.now(UTC),
+                error_class=error_class,
+                error_message=f"{path}: {exc}",
+            )
 
 
 def fetch_config(allow_private: bool, user_agent: str | None, options: dict | None = None) -> FetchConfig:
@@ -134,6 +146,6 @@ def ingest_flow(
         remote = [Source("feed", u) for u in feeds or []] + [Source("sitemap", u) for u in sitemaps or []]
         if remote or url_files:
             ingest_remote(pipeline, remote, list(url_files or []), config, batch_size, incremental)
-        for batch in batched(local_pages(html_dirs or [], warcs or []), batch_size):
+        for batch in batched(local_pages(html_dirs or [], warcs or [], allow_private), batch_size):
             pipeline.submit_pages(batch, len(batch))
         return pipeline.finish()

@@ -126,11 +126,6 @@ def test_sql_cli_still_answers_reading_statements(sql_home):
     assert json.loads(result.output) == [{"n": 2}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CHECKPOINT (parsed as CALL) and DuckLake maintenance functions, run read-only, write orphan Parquet "
-    "files into lake/ before their commit fails (reported; the fix belongs in warehouse/queries.check_read_only)",
-)
 @pytest.mark.parametrize("statement", [
     "CHECKPOINT",
     "CALL ducklake_merge_adjacent_files('wh')",
