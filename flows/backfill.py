@@ -126,7 +126,7 @@ def backfill_flow(
                 sitemaps=sources["sitemaps"],
                 url_files=sources["url_files"],
                 warcs=sources["warcs"],
-                home=str(warehouse_home),
+                home=str(warehouse_home.root),
                 allow_private=allow_private,
                 fetch_options=fetch_options,
                 model=model,

@@ -41,7 +41,7 @@ def attach_sql(
 
     snapshot_time / snapshot_version attach the lake as it was then: what we knew on date X.
     """
-    options = [f"DATA_PATH '{data_path(home)}'", "DATA_INLINING_ROW_LIMIT 0"]
+    options = [f"DATA_PATH '{_quoted(data_path(home))}'", "DATA_INLINING_ROW_LIMIT 0"]
     if read_only:
         options.append("READ_ONLY")
     if snapshot_time:
@@ -49,7 +49,12 @@ def attach_sql(
         options.append(f"SNAPSHOT_TIME '{snapshot_time}'")
     if snapshot_version is not None:
         options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
-    return f"ATTACH 'ducklake:{catalog_string(home)}' AS {CATALOG_ALIAS} ({', '.join(options)})"
+    return f"ATTACH 'ducklake:{_quoted(catalog_string(home))}' AS {CATALOG_ALIAS} ({', '.join(options)})"
+
+
+def _quoted(text: str) -> str:
+    """A value for inside a SQL string literal (ATTACH takes no parameters)."""
+    return text.replace("'", "''")
 
 
 def _needs_extensions(home: Home) -> tuple[str, ...]:
