@@ -6,10 +6,17 @@ lake and times them again. Optionally repeats all of it for other partitionings 
 
     uv run python bench/bench_warehouse.py --articles 20000
     uv run python bench/bench_warehouse.py --articles 200000 --partitioning month,day,none
-    uv run python bench/bench_warehouse.py --json /tmp/bench.json --explain /tmp/bench-explain
+    uv run python bench/bench_warehouse.py --json /tmp/bench.json --explain /tmp/bench-explain --keep --home /tmp/wh
+    uv run python bench/bench_warehouse.py --existing --home /tmp/wh     # re-time the queries only
 
 Synthetic data is generated vectorised (numpy + pyarrow compute), never one Python object per row. Article text
 is built from a pool of pseudo-English sentences (Zipf word frequencies), so it compresses roughly like prose.
+Each batch carries what a pipeline batch carries except raw_pages: article_versions, entities, mentions,
+claim_rows/quantities/dates/entities, article_processing and run_batches. Publication dates arrive roughly in
+order (feeds, date-window backfills) with --late-fraction of any-date stragglers and --revision-fraction of new
+versions of recent documents. With several partitionings the query runs are interleaved across the warehouses,
+so a noisy machine slows all of them alike. Slow queries get fewer runs (--query-budget) and are interrupted
+after --query-timeout.
 """
 
 from __future__ import annotations
