@@ -38,7 +38,7 @@ CRASH_POINTS = [
     "load:mentions:1",
     "load:commit:2",
     "load:committed:1",
-    "load:begin:3:40",
+    "load:claim_rows:2",
     "cluster:deleted:1",
     "compact:merged:1",
 ]
