@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from warehouse import rollups
 from warehouse.faults import crash_point
 
 #: Rows whose key is already present are skipped (and duplicates inside a batch collapse to one).
@@ -76,7 +77,7 @@ def _insert_sql(table: str) -> str:
         key = GROUP_KEYS[table]
         return (
             f"INSERT INTO {table} BY NAME SELECT * FROM batch_rows b "
-            f"WHERE b.{key} NOT IN (SELECT {key} FROM {table} WHERE {key} IS NOT NULL)"
+            f"WHERE b.{key} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = b.{key})"
         )
     if table in UPSERT_KEYS:
         keys = UPSERT_KEYS[table]
@@ -152,6 +153,8 @@ def load_batch(
     con.execute("BEGIN")
     crash_point("load:begin")
     try:
+        docs = rollups.affected_docs(con, tables, replacement.article_ids if replacement else ())
+        before = rollups.contributions(con, docs)
         if replacement is not None:
             _delete_replaced(con, replacement)
         for table in LOAD_ORDER:
@@ -168,6 +171,9 @@ def load_batch(
                 con.unregister("batch_rows")
             inserted[table] = int(result[0]) if result else 0
             crash_point(f"load:{table}")
+        rollups.update_superseded(con, docs, lineage["run_id"])
+        rollups.apply_changes(con, before, rollups.contributions(con, docs), lineage["run_id"])
+        crash_point("load:rollups")
         crash_point("load:commit")
         con.execute("COMMIT")
         crash_point("load:committed")

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from warehouse import rollups
 from warehouse.paths import sql_dir
+from warehouse.state import refresh_figure_conflicts
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def _fill_current_versions_and_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    rollups.rebuild(con, run_id="migration-003")
+    refresh_figure_conflicts(con, run_id="migration-003")
+
+
+#: Migrations whose new tables are filled from existing rows, by the code that keeps them up to date later.
+FILL_AFTER: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {3: _fill_current_versions_and_rollups}
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,8 @@ def _apply(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> None:
     con.execute("BEGIN")
     try:
         con.execute(sql_file.text)
+        if sql_file.version in FILL_AFTER and sql_file.path.parent.name == "migrations":
+            FILL_AFTER[sql_file.version](con)
         con.execute("DELETE FROM schema_migrations WHERE name = ?", [sql_file.path.name])
         con.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?, now())",

@@ -6,6 +6,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.faults import crash_point
+from warehouse.paths import sql_dir
 
 
 def _with_values(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> None:
@@ -84,11 +85,21 @@ def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str]
         con.register("new_clusters", table)
         con.execute("INSERT INTO claim_clusters BY NAME SELECT * FROM new_clusters")
         con.unregister("new_clusters")
+        refresh_figure_conflicts(con, lineage["run_id"])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return len(assignments)
+
+
+def refresh_figure_conflicts(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Recompute figure_conflict_rows from the current claims and clusters (inside the caller's transaction)."""
+    sql = (sql_dir() / "derived" / "figure_conflicts.sql").read_text(encoding="utf-8")
+    con.execute("DELETE FROM figure_conflict_rows")
+    con.execute(
+        f"INSERT INTO figure_conflict_rows BY NAME SELECT *, $run_id AS run_id FROM ({sql})", {"run_id": run_id}
+    )
 
 
 def stale_for_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, since: str | None) -> list[dict]:

@@ -2,14 +2,14 @@
 -- answers: Which people, organisations and places are mentioned in the most articles?
 -- param: kind (text, default null) Only this entity kind (PERSON, ORG, GPE, LOC, NORP); all when omitted.
 -- param: limit (integer, default 10) How many rows.
-SELECT e.name, e.kind, e.entity_id, e.country_code,
-       count(DISTINCT m.article_id) AS articles,
-       count(*) AS mentions,
-       count(DISTINCT a.site_name) AS outlets
-FROM mentions AS m
-JOIN articles AS a USING (article_id)
+WITH totals AS (
+    SELECT entity_id, sum(articles) AS articles, sum(mentions) AS mentions, count(outlet) AS outlets
+    FROM entity_outlet_counts
+    GROUP BY entity_id
+)
+SELECT e.name, e.kind, e.entity_id, e.country_code, t.articles, t.mentions, t.outlets
+FROM totals AS t
 JOIN entities AS e USING (entity_id)
 WHERE $kind IS NULL OR e.kind = upper($kind)
-GROUP BY ALL
-ORDER BY articles DESC, mentions DESC, e.name
+ORDER BY t.articles DESC, t.mentions DESC, e.name
 LIMIT CAST($limit AS INTEGER);
