@@ -81,8 +81,10 @@ def main() -> None:
     plain = spacy.load(DEFAULT_PIPELINE)
     load_entity = timed(load_nlp)
     nlp = load_nlp()
-    print(f"load: spacy.load {load_plain:.2f}s, load_nlp (spacy.load + gazetteers + ruler) {load_entity:.2f}s, "
-          f"ruler patterns {len(nlp.get_pipe('gazetteer_ruler'))}")
+    print(
+        f"load: spacy.load {load_plain:.2f}s, load_nlp (spacy.load + gazetteers + ruler) {load_entity:.2f}s, "
+        f"ruler patterns {len(nlp.get_pipe('gazetteer_ruler'))}"
+    )
 
     link_seconds = [0.0]  # CPU seconds inside link_entities
 
@@ -111,8 +113,10 @@ def main() -> None:
     print(f"entity stage:  {words / best_entity:8.0f} words per CPU-second  (rounds: {_seconds(entity_times)})")
     print(f"  of which link_entities {best_link:.2f}s, pipeline with ruler {best_entity - best_link:.2f}s")
     overhead = best_entity / best_plain - 1
-    print(f"ratio spaCy/entity-stage speed: {best_entity / best_plain:.3f}  -> overhead {overhead * 100:+.1f}% "
-          f"(target < +20%)")
+    print(
+        f"ratio spaCy/entity-stage speed: {best_entity / best_plain:.3f}  -> overhead {overhead * 100:+.1f}% "
+        f"(target < +20%)"
+    )
 
 
 if __name__ == "__main__":

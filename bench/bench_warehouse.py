@@ -45,6 +45,7 @@ from warehouse.lake import CATALOG_ALIAS, connect, open_writer  # noqa: E402
 from warehouse.load import load_batch  # noqa: E402
 from warehouse.paths import Home  # noqa: E402
 from warehouse.queries import NamedQuery, named_queries, run_query  # noqa: E402
+from warehouse.state import refresh_figure_conflicts  # noqa: E402
 
 TARGET_S = 1.0
 START_DATE = dt.date(2023, 1, 1)
@@ -756,16 +757,21 @@ def load_mode(args: argparse.Namespace, mode: str, home: Home) -> ModeResult:
                     flush=True,
                 )
             index += 1
-        # claim_clusters as the clustering task leaves it: every claim has a row (same content = one cluster).
+        # claim_clusters as the clustering task leaves it (same content = one cluster; only shared clusters are
+        # stored), and figure_conflict_rows recomputed in the same transaction, as warehouse.state does.
         t0 = time.perf_counter()
         con.execute("BEGIN")
         con.execute("DELETE FROM claim_clusters")
         con.execute(
-            "INSERT INTO claim_clusters SELECT claim_id, min(claim_id) OVER (PARTITION BY content), "
-            "'bench', 'dedup-bench' FROM claim_rows"
+            "INSERT INTO claim_clusters SELECT claim_id, cluster_id, 'bench', 'dedup-bench' FROM ("
+            "SELECT claim_id, min(claim_id) OVER (PARTITION BY content) AS cluster_id, "
+            "count(*) OVER (PARTITION BY content) AS size FROM claim_rows) WHERE size > 1"
         )
-        con.execute("COMMIT")
         res.compaction_s["clusters_rewrite"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        refresh_figure_conflicts(con, "bench")
+        con.execute("COMMIT")
+        res.compaction_s["figure_conflicts_refresh"] = time.perf_counter() - t0
         res.files_before = lake_files(con)
     res.text_bytes_avg = text_bytes / max(args.articles, 1)
     res.disk_before = disk_usage(home)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import duckdb
 import pyarrow as pa
 
@@ -69,7 +71,13 @@ def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str], lineage: dict[str, str]) -> int:
-    """Swap the whole clustering in one transaction; readers see the old or the new one."""
+    """Swap the whole clustering in one transaction; readers see the old or the new one.
+
+    Only claims that share their cluster are stored: a claim alone is its own cluster (the claims view says so),
+    which keeps the table, and every join with it, small.
+    """
+    sizes = Counter(assignments.values())
+    assignments = {claim: cluster for claim, cluster in assignments.items() if sizes[cluster] > 1}
     table = pa.table(
         {
             "claim_id": pa.array(list(assignments), pa.string()),
