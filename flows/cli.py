@@ -454,12 +454,19 @@ def backfill(
     show_default=True,
     help="Sources and schedules (see wirehouse.example.toml).",
 )
-def serve(config_path):
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Flow runs at a time; runs due meanwhile wait their turn.",
+)
+def serve(config_path, limit):
     """Run the configured sources on their schedules (starts a local Prefect server unless PREFECT_API_URL)."""
     from flows.config import load_config
     from flows.schedules import serve as serve_schedules
 
-    serve_schedules(load_config(config_path))
+    serve_schedules(load_config(config_path), limit=limit)
 
 
 @main.command()

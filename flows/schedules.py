@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import httpx
 
 from flows.config import Config, SourceConfig
 
 SERVER_START_TIMEOUT_S = 120.0
+SERVER_STOP_TIMEOUT_S = 20.0
+#: Flow runs at a time (see serve).
+DEFAULT_RUN_LIMIT = 1
 
 
 def deployment_parameters(source: SourceConfig, config: Config) -> dict:
@@ -59,12 +63,17 @@ def _free_port() -> int:
 
 @contextmanager
 def local_prefect_server(port: int | None = None) -> Iterator[str]:
-    """A `prefect server start` on 127.0.0.1 for as long as the block runs.
+    """A `prefect server start` on 127.0.0.1 for as long as the block runs, unless an API URL is configured.
 
-    The temporary server Prefect starts by itself does not fire schedules, so serve needs a real one.
+    The temporary server Prefect starts by itself does not fire schedules, so serve needs a real one. It runs
+    in its own process group: a Ctrl-C on the terminal reaches this process only, which stops the runs
+    first and the server (with anything it spawned) last.
     """
-    if os.environ.get("PREFECT_API_URL"):
-        yield os.environ["PREFECT_API_URL"]
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    configured = PREFECT_API_URL.value()
+    if configured:
+        yield configured
         return
     port = port or _free_port()
     api_url = f"http://127.0.0.1:{port}/api"
@@ -73,18 +82,29 @@ def local_prefect_server(port: int | None = None) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PREFECT_UI_ENABLED": "true"},
+        start_new_session=True,
     )
     try:
         _wait_healthy(api_url, process)
-        os.environ["PREFECT_API_URL"] = api_url
-        yield api_url
+        # Prefect reads its settings once, at import: the environment alone would not reach this process.
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            yield api_url
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop_process_group(process)
+
+
+def _stop_process_group(process: subprocess.Popen, timeout_s: float = SERVER_STOP_TIMEOUT_S) -> None:
+    """SIGTERM the server's process group, give it timeout_s to finish, then SIGKILL whatever is left."""
+    _signal_group(process.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=timeout_s)
+    _signal_group(process.pid, signal.SIGKILL)  # a hung server, or a child it started and left behind
+    process.wait()
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(pgid, sig)
 
 
 def _wait_healthy(api_url: str, process: subprocess.Popen) -> None:
@@ -103,10 +123,20 @@ def _wait_healthy(api_url: str, process: subprocess.Popen) -> None:
     raise RuntimeError(f"prefect server did not answer on {api_url} within {SERVER_START_TIMEOUT_S:.0f} s")
 
 
-def serve(config: Config, limit: int | None = None) -> None:
-    """Serve the deployments until interrupted; runs are not paused on shutdown so a restart resumes them."""
-    from prefect import serve as prefect_serve
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    """Until Prefect's runner installs its own handler, SIGTERM unwinds like Ctrl-C, so the server is stopped."""
+    raise SystemExit(128 + signum)
 
+
+def serve(config: Config, limit: int | None = DEFAULT_RUN_LIMIT) -> None:
+    """Serve the deployments until interrupted; runs are not paused on shutdown so a restart resumes them.
+
+    limit caps the flow runs at a time: with one writer per warehouse, runs side by side only wait for
+    each other, and two runs of one source would fetch the same new pages twice.
+    """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with local_prefect_server() as api_url:
+        from prefect import serve as prefect_serve
+
         print(f"Prefect API on {api_url} (UI at {api_url.removesuffix('/api')})", flush=True)
         prefect_serve(*build_deployments(config), pause_on_shutdown=False, limit=limit)

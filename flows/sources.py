@@ -83,6 +83,8 @@ class Discovery:
     items: list[Item] = field(default_factory=list)
     validators: dict[str, Validators] = field(default_factory=dict)
     not_modified: bool = False
+    #: nested sitemaps that could not be read: each is quarantined on its own, its siblings still count
+    failed: dict[str, DiscoveryFailed] = field(default_factory=dict)
 
 
 def _fetch_document(url: str, config: FetchConfig, validators: Validators | None, found: Discovery) -> bytes | None:
@@ -163,8 +165,13 @@ def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
 
 
 def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Validators] | None = None) -> Discovery:
-    """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth (loops end)."""
+    """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth (loops end).
+
+    The sitemap at url must be readable (else DiscoveryFailed); a nested one that is not goes into
+    Discovery.failed, so one broken child costs its own items only.
+    """
     seen: set[str] = set()
+    indexes: set[str] = set()
     frontier = [url]
     found = Discovery()
     for _depth in range(MAX_SITEMAP_DEPTH + 1):
@@ -173,16 +180,41 @@ def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Val
             if location in seen:
                 continue
             seen.add(location)
-            body = _fetch_document(location, config, (validators or {}).get(location), found)
-            if body is None:
+            try:
+                nested = _read_sitemap(location, url, config, validators or {}, found)
+            except DiscoveryFailed as exc:
+                if location == url:
+                    raise
+                found.failed[location] = exc
                 continue
-            items, nested = parse_sitemap(body, location)
-            found.items.extend(Item(i.url, Source("sitemap", url), i.source_ref, i.published_hint) for i in items)
+            if nested:
+                indexes.add(location)
             following.extend(nested)
         frontier = following
         if not frontier:
             break
+    if found.failed:
+        _forget_index_validators(found, indexes)
     return found
+
+
+def _read_sitemap(
+    location: str, root: str, config: FetchConfig, validators: Mapping[str, Validators], found: Discovery
+) -> list[str]:
+    """Add the items of one sitemap document to found (as listed by root); return its nested sitemaps."""
+    body = _fetch_document(location, config, validators.get(location), found)
+    if body is None:
+        return []
+    items, nested = parse_sitemap(body, location)
+    found.items.extend(Item(i.url, Source("sitemap", root), i.source_ref, i.published_hint) for i in items)
+    return nested
+
+
+def _forget_index_validators(found: Discovery, indexes: set[str]) -> None:
+    """An unchanged index answers 304 and its children are not visited: keep no validators for the indexes,
+    so the next run reads them again and retries the children that failed."""
+    for location in indexes:
+        found.validators.pop(location, None)
 
 
 def discover_url_file(path: str) -> list[Item]:

@@ -26,8 +26,8 @@ from warehouse.maintenance import CompactionResult, compact, needs_compaction
 def discover_task(
     remote_sources: Sequence[Source], url_files: Sequence[str], config: FetchConfig, validators: dict
 ) -> tuple[list[Item], list[dict], dict[str, Validators]]:
-    """Items from feeds, sitemaps and URL lists (a URL listed by two sources comes twice); unreadable sources
-    are quarantined."""
+    """Items from feeds, sitemaps and URL lists (a URL listed by two sources comes twice); unreadable sources,
+    and unreadable sitemaps nested in a readable index, are quarantined one row each."""
     items: list[Item] = []
     failures: list[dict] = []
     document_validators: dict[str, Validators] = {}
@@ -50,6 +50,7 @@ def discover_task(
             continue
         items.extend(found.items)
         document_validators.update(found.validators)
+        failures.extend(_nested_failure(source, location, exc) for location, exc in found.failed.items())
     for path in url_files:
         try:
             items.extend(sources.discover_url_file(path))
@@ -58,6 +59,13 @@ def discover_task(
                 quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path)
             )
     return items, failures, document_validators
+
+
+def _nested_failure(source: Source, location: str, exc: sources.DiscoveryFailed) -> dict:
+    """A quarantine row for a nested sitemap that could not be read, under the source that listed it."""
+    return quarantine_row(
+        "discover", location, exc.error_class, str(exc), source_kind=source.kind, source=source.location
+    )
 
 
 @task(name="fetch", cache_policy=NO_CACHE, task_run_name="fetch-batch-{batch_index}")

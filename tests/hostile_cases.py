@@ -329,7 +329,7 @@ class DocCase:
     """A feed or sitemap document case: where it is served, and the outcome of the document itself.
 
     expect is "listed" when the document must be read without a quarantine row, else stage/error_class.
-    items are (path, outcome) pairs of the pages it lists, served by the same server.
+    items are (path, outcome) pairs of the pages and nested sitemaps it lists, served by the same server.
     """
 
     name: str
@@ -364,7 +364,7 @@ def _billion_laughs_dtd(root: str) -> str:
     return f"<!DOCTYPE {root} [{''.join(lines)}]>"
 
 
-def _urlset(base: str, paths: list[str]) -> bytes:
+def urlset(base: str, paths: list[str]) -> bytes:
     urls = "".join(f"<url><loc>{base}{p}</loc><lastmod>2024-11-04</lastmod></url>" for p in paths)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -372,7 +372,7 @@ def _urlset(base: str, paths: list[str]) -> bytes:
     ).encode()
 
 
-def _index(base: str, paths: list[str]) -> bytes:
+def sitemap_index(base: str, paths: list[str]) -> bytes:
     maps = "".join(f"<sitemap><loc>{base}{p}</loc></sitemap>" for p in paths)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -404,7 +404,7 @@ def doc_cases(base: str, secret_path: Path, secret_feed_path: Path, leak_path: s
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/sm/xxe-&xxe;</loc></url>'
         "</urlset>"
     ).encode()
-    sitemap_lol = _billion_laughs_dtd("urlset").encode() + _urlset(base, ["/sm/lol-&lol9;"]).split(b"?>", 1)[1]
+    sitemap_lol = _billion_laughs_dtd("urlset").encode() + urlset(base, ["/sm/lol-&lol9;"]).split(b"?>", 1)[1]
     return [
         DocCase("feed_xxe_general_entity", "feed", "/feeds/xxe.xml", "listed",
                 {"/feeds/xxe.xml": _ok(_rss(base, ["/items/feed-xxe"], xxe_doctype, "&xxe; &remote;",
@@ -432,26 +432,28 @@ def doc_cases(base: str, secret_path: Path, secret_feed_path: Path, leak_path: s
                 [("/items/feed-links-ok", ARTICLE), ("file://etc/passwd", "fetch/invalid_url"),
                  ("javascript:alert(1)", "fetch/invalid_url"), ("ftp://127.0.0.1/x", "fetch/invalid_url")]),
         DocCase("sitemap_self_loop", "sitemap", "/sm/self.xml", "listed",
-                {"/sm/self.xml": _ok(_index(base, ["/sm/self.xml", "/sm/self-urls.xml"]), XML),
-                 "/sm/self-urls.xml": _ok(_urlset(base, ["/items/sm-self"]), XML), **items("/items/sm-self")},
+                {"/sm/self.xml": _ok(sitemap_index(base, ["/sm/self.xml", "/sm/self-urls.xml"]), XML),
+                 "/sm/self-urls.xml": _ok(urlset(base, ["/items/sm-self"]), XML), **items("/items/sm-self")},
                 [("/items/sm-self", ARTICLE)], requested_once=("/sm/self.xml", "/sm/self-urls.xml")),
         DocCase("sitemap_mutual_loop", "sitemap", "/sm/a.xml", "listed",
-                {"/sm/a.xml": _ok(_index(base, ["/sm/b.xml"]), XML),
-                 "/sm/b.xml": _ok(_index(base, ["/sm/a.xml", "/sm/b-urls.xml", "/sm/b.xml"]), XML),
-                 "/sm/b-urls.xml": _ok(_urlset(base, ["/items/sm-mutual"]), XML), **items("/items/sm-mutual")},
+                {"/sm/a.xml": _ok(sitemap_index(base, ["/sm/b.xml"]), XML),
+                 "/sm/b.xml": _ok(sitemap_index(base, ["/sm/a.xml", "/sm/b-urls.xml", "/sm/b.xml"]), XML),
+                 "/sm/b-urls.xml": _ok(urlset(base, ["/items/sm-mutual"]), XML), **items("/items/sm-mutual")},
                 [("/items/sm-mutual", ARTICLE)], requested_once=("/sm/a.xml", "/sm/b.xml", "/sm/b-urls.xml")),
         DocCase("sitemap_deep_chain", "sitemap", "/sm/chain-0.xml", "listed",
-                {**{f"/sm/chain-{i}.xml": _ok(_index(base, [f"/sm/chain-{i + 1}.xml"]), XML) for i in range(3)},
-                 "/sm/chain-3.xml": _ok(_index(base, ["/sm/chain-4.xml", "/sm/chain-3-urls.xml"]), XML),
-                 "/sm/chain-3-urls.xml": _ok(_urlset(base, ["/items/sm-chain"]), XML), **items("/items/sm-chain")},
+                {**{f"/sm/chain-{i}.xml": _ok(sitemap_index(base, [f"/sm/chain-{i + 1}.xml"]), XML) for i in range(3)},
+                 "/sm/chain-3.xml": _ok(sitemap_index(base, ["/sm/chain-4.xml", "/sm/chain-3-urls.xml"]), XML),
+                 "/sm/chain-3-urls.xml": _ok(urlset(base, ["/items/sm-chain"]), XML), **items("/items/sm-chain")},
                 never_requested=("/sm/chain-4.xml", "/sm/chain-3-urls.xml")),
         DocCase("sitemap_index_with_a_missing_child", "sitemap", "/sm/partial.xml", "listed",
-                {"/sm/partial.xml": _ok(_index(base, ["/sm/partial-urls.xml", "/sm/partial-missing.xml"]), XML),
-                 "/sm/partial-urls.xml": _ok(_urlset(base, ["/items/sm-partial"]), XML),
+                {"/sm/partial.xml": _ok(sitemap_index(base, ["/sm/partial-urls.xml", "/sm/partial-missing.xml"]), XML),
+                 "/sm/partial-urls.xml": _ok(urlset(base, ["/items/sm-partial"]), XML),
                  **items("/items/sm-partial")},
-                [("/items/sm-partial", ARTICLE)]),
+                # the unreadable child is quarantined on its own; the readable child's items still load
+                [("/items/sm-partial", ARTICLE), ("/sm/partial-missing.xml", "discover/http_404")],
+                requested_once=("/sm/partial.xml", "/sm/partial-urls.xml", "/sm/partial-missing.xml")),
         DocCase("sitemap_malformed", "sitemap", "/sm/malformed.xml", "discover/bad_sitemap",
-                {"/sm/malformed.xml": _ok(_urlset(base, ["/items/never"])[:-30], XML)},
+                {"/sm/malformed.xml": _ok(urlset(base, ["/items/never"])[:-30], XML)},
                 never_requested=("/items/never",)),
         DocCase("sitemap_xxe", "sitemap", "/sm/xxe.xml", "discover/bad_sitemap",
                 {"/sm/xxe.xml": _ok(sitemap_xxe, XML)}),
@@ -460,7 +462,7 @@ def doc_cases(base: str, secret_path: Path, secret_feed_path: Path, leak_path: s
         DocCase("sitemap_gz_bomb_2gb", "sitemap", "/sm/bomb.xml.gz", "discover/too_large",
                 {"/sm/bomb.xml.gz": _lazy(lambda: _ok(gzip_bomb(2048), "application/x-gzip"))}),
         DocCase("sitemap_gz_truncated", "sitemap", "/sm/truncated.xml.gz", "discover/bad_sitemap",
-                {"/sm/truncated.xml.gz": _ok(gzip.compress(_urlset(base, ["/items/never"]))[:60],
+                {"/sm/truncated.xml.gz": _ok(gzip.compress(urlset(base, ["/items/never"]))[:60],
                                              "application/x-gzip")}),
         DocCase("sitemap_http_500", "sitemap", "/sm/broken.xml", "discover/http_500",
                 {"/sm/broken.xml": Reply(500)}),

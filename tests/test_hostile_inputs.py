@@ -13,11 +13,14 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from flows.fetching import FetchConfig
+from flows.sources import discover_sitemap
 from tests.hostile_cases import (
     ARTICLE,
     RU_PHRASE,
@@ -29,10 +32,12 @@ from tests.hostile_cases import (
     german_page,
     http_cases,
     secret_feed,
+    sitemap_index,
+    urlset,
     warc_cases,
     write_html_dir,
 )
-from tests.http_script_server import Reply, ScriptServer
+from tests.http_script_server import RecordedRequest, Reply, ScriptServer
 from warehouse.lake import connect
 from warehouse.paths import Home
 
@@ -209,12 +214,8 @@ def test_url_list_lines_that_are_no_urls_are_quarantined_and_never_opened(hostil
 @pytest.mark.parametrize("name", [
     "feed_xxe_general_entity", "feed_xxe_parameter_entity", "feed_billion_laughs", "feed_body_is_a_local_path",
     "feed_garbage", "feed_http_404", "feed_too_large", "feed_hostile_links", "sitemap_self_loop",
-    "sitemap_mutual_loop", "sitemap_deep_chain",
-    pytest.param("sitemap_index_with_a_missing_child", marks=pytest.mark.xfail(
-        strict=True, reason="one unreadable child sitemap quarantines the whole index and drops the items of its "
-        "readable children (reported: discover_task needs per-child quarantine rows)")),
-    "sitemap_malformed", "sitemap_xxe", "sitemap_billion_laughs",
-    "sitemap_gz_bomb_2gb", "sitemap_gz_truncated", "sitemap_http_500",
+    "sitemap_mutual_loop", "sitemap_deep_chain", "sitemap_index_with_a_missing_child", "sitemap_malformed",
+    "sitemap_xxe", "sitemap_billion_laughs", "sitemap_gz_bomb_2gb", "sitemap_gz_truncated", "sitemap_http_500",
 ])
 def test_feed_and_sitemap_case_outcome(hostile: HostileRun, name: str):
     case = hostile.docs[name]
@@ -245,6 +246,53 @@ def test_warc_case_outcome(hostile: HostileRun, name: str):
         assert stopped == []
     else:
         assert len(stopped) == 1 and hostile.outcome(stopped[0]) == case.expect_file, stopped
+
+
+def test_a_missing_child_sitemap_is_quarantined_under_its_index(hostile: HostileRun):
+    con = connect(hostile.home, read_only=True)
+    rows = con.execute(
+        "SELECT stage, source_kind, source, error_class, message FROM quarantine WHERE url = $url",
+        {"url": hostile.base + "/sm/partial-missing.xml"},
+    ).fetchall()
+    con.close()
+    assert len(rows) == 1, rows
+    stage, kind, source, error_class, message = rows[0]
+    assert (stage, kind, source, error_class) == ("discover", "sitemap", hostile.base + "/sm/partial.xml", "http_404")
+    assert "partial-missing.xml" in message and "404" in message, message
+
+
+def _conditional(body: bytes, etag: str) -> Callable[[RecordedRequest], Reply]:
+    """An XML document that answers 304 to a request carrying its ETag, as a real server would."""
+
+    def handler(request: RecordedRequest) -> Reply:
+        if request.headers.get("if-none-match") == etag:
+            return Reply(304, {"ETag": etag})
+        return Reply(200, {"Content-Type": "application/xml", "ETag": etag}, body)
+
+    return handler
+
+
+def test_a_child_sitemap_that_failed_is_retried_by_the_next_run():
+    """An index that answered 304 would hide its children, so its validators are not kept while a child fails."""
+    index, good, missing = "/sm/retry.xml", "/sm/retry-urls.xml", "/sm/retry-missing.xml"
+    config = FetchConfig(allow_private=True, timeout_s=FETCH_TIMEOUT_S, retries=0, per_host_delay_s=0.0)
+    with ScriptServer() as srv:
+        srv.route(index, _conditional(sitemap_index(srv.base, [good, missing]), '"index"'))
+        srv.route(good, _conditional(urlset(srv.base, ["/items/retry-a"]), '"good"'))
+        first = discover_sitemap(srv.url(index), config)
+        assert [(i.url, i.source.location) for i in first.items] == [(srv.url("/items/retry-a"), srv.url(index))]
+        assert {url: exc.error_class for url, exc in first.failed.items()} == {srv.url(missing): "http_404"}
+        assert set(first.validators) == {srv.url(good)}
+
+        srv.route(missing, _conditional(urlset(srv.base, ["/items/retry-b"]), '"missing"'))
+        second = discover_sitemap(srv.url(index), config, first.validators)
+        assert [i.url for i in second.items] == [srv.url("/items/retry-b")]  # the good child answered 304
+        assert second.failed == {}
+        assert set(second.validators) == {srv.url(index), srv.url(good), srv.url(missing)}
+
+        third = discover_sitemap(srv.url(index), config, second.validators)
+        assert third.items == [] and third.failed == {}
+        assert srv.hits(index) == 3 and srv.hits(missing) == 2
 
 
 def test_clipped_real_warc_record_is_quarantined_as_truncated(hostile: HostileRun):
