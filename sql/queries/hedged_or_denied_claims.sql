@@ -7,18 +7,20 @@
 WITH entity_names AS (
     SELECT entity_id, any_value(name) AS name FROM entities GROUP BY entity_id
 ),
+matched_entities AS (
+    SELECT entity_id FROM entity_names
+    WHERE contains(lower(coalesce(name, '')), lower($entity)) OR contains(lower(entity_id), lower($entity))
+),
 by_entity AS (
-    SELECT c.claim_id, 'speaker' AS relation
-    FROM claims AS c
-    LEFT JOIN entity_names AS e ON e.entity_id = c.speaker_entity_id
-    WHERE contains(lower(coalesce(e.name, '')), lower($entity))
-       OR contains(lower(coalesce(c.speaker_entity_id, '')), lower($entity))
-       OR contains(lower(c.speaker_text), lower($entity))
+    SELECT claim_id, 'speaker' AS relation
+    FROM claim_rows
+    WHERE speaker_entity_id IN (SELECT entity_id FROM matched_entities)
+       OR contains(lower(coalesce(speaker_entity_id, '')), lower($entity))
+       OR contains(lower(speaker_text), lower($entity))
     UNION
-    SELECT ce.claim_id, 'about' AS relation
-    FROM claim_entities AS ce
-    LEFT JOIN entity_names AS e USING (entity_id)
-    WHERE contains(lower(coalesce(e.name, '')), lower($entity)) OR contains(lower(ce.entity_id), lower($entity))
+    SELECT claim_id, 'about' AS relation
+    FROM claim_entities
+    WHERE entity_id IN (SELECT entity_id FROM matched_entities)
 ),
 relations AS (
     SELECT claim_id, string_agg(DISTINCT relation, ', ' ORDER BY relation) AS relation

@@ -8,6 +8,14 @@
 WITH entity_names AS (
     SELECT entity_id, any_value(name) AS name FROM entities GROUP BY entity_id
 ),
+about_claims AS (
+    SELECT claim_id
+    FROM claim_entities
+    WHERE entity_id IN (
+        SELECT entity_id FROM entity_names
+        WHERE contains(lower(coalesce(name, '')), lower($about)) OR contains(lower(entity_id), lower($about))
+    )
+),
 matched AS (
     SELECT c.*, a.published_at, coalesce(a.site_name, a.source) AS outlet, a.url,
            coalesce(sp.name, c.speaker_text) AS speaker
@@ -18,11 +26,7 @@ matched AS (
       AND (contains(lower(coalesce(sp.name, '')), lower($speaker))
            OR contains(lower(coalesce(c.speaker_entity_id, '')), lower($speaker))
            OR contains(lower(c.speaker_text), lower($speaker)))
-      AND (contains(lower(c.content), lower($about))
-           OR EXISTS (SELECT 1 FROM claim_entities AS ce JOIN entity_names AS e USING (entity_id)
-                      WHERE ce.claim_id = c.claim_id
-                        AND (contains(lower(coalesce(e.name, '')), lower($about))
-                             OR contains(lower(ce.entity_id), lower($about)))))
+      AND (contains(lower(c.content), lower($about)) OR c.claim_id IN (SELECT claim_id FROM about_claims))
 )
 SELECT
     m.published_at,
