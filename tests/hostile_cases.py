@@ -119,17 +119,38 @@ def deflate_bomb(total_mb: int) -> bytes:
 def long_english_page(chars: int = 1_100_000) -> bytes:
     """An English article with more text than spaCy parses in one go (nlp.max_length is 1,000,000)."""
     rng = random.Random("long")
-    words = ["harbour", "council", "bridge", "mayor", "said", "budget", "river", "port", "ship", "crane", "union",
-             "strike", "night", "shift", "week", "month", "year", "city", "people", "road", "school", "vote"]
+    words = [
+        "harbour",
+        "council",
+        "bridge",
+        "mayor",
+        "said",
+        "budget",
+        "river",
+        "port",
+        "ship",
+        "crane",
+        "union",
+        "strike",
+        "night",
+        "shift",
+        "week",
+        "month",
+        "year",
+        "city",
+        "people",
+        "road",
+        "school",
+        "vote",
+    ]
     paragraphs, size = [], 0
     while size < chars:
-        text = " ".join(" ".join(rng.choice(words) for _ in range(12)).capitalize() + f" {rng.randint(0, 10**6)}."
-                        for _ in range(8))
+        text = " ".join(
+            " ".join(rng.choice(words) for _ in range(12)).capitalize() + f" {rng.randint(0, 10**6)}." for _ in range(8)
+        )
         paragraphs.append(f"<p>{text}</p>")
         size += len(text)
-    return article_html("A very long report", "", paragraphs=0).replace(
-        "</h1>", "</h1>" + "".join(paragraphs)
-    ).encode()
+    return article_html("A very long report", "", paragraphs=0).replace("</h1>", "</h1>" + "".join(paragraphs)).encode()
 
 
 def deep_nesting(depth: int, closed: bool = True) -> bytes:
@@ -205,18 +226,32 @@ def http_cases(stall_s: float, secret_path: Path) -> list[HttpCase]:
             Reply(200, {"Content-Type": HTML, "Content-Length": str(fifty_mb)}, [chunk] * (fifty_mb // len(chunk))),
             "fetch/too_large",
         ),
-        HttpCase("page_50mb_streamed", Reply(200, {"Content-Type": HTML}, [chunk] * (fifty_mb // len(chunk))),
-                 "fetch/too_large"),
-        HttpCase("gzip_bomb_1gb", _lazy(lambda: _ok(gzip_bomb(1024), **{"Content-Encoding": "gzip"})),
-                 "fetch/too_large"),
-        HttpCase("deflate_bomb_200mb", _lazy(lambda: _ok(deflate_bomb(200), **{"Content-Encoding": "deflate"})),
-                 "fetch/too_large"),
-        HttpCase("corrupt_gzip_encoding", _ok(b"\x1f\x8b\x08\x00garbage" * 20, **{"Content-Encoding": "gzip"}),
-                 "fetch/decode_error"),
+        HttpCase(
+            "page_50mb_streamed",
+            Reply(200, {"Content-Type": HTML}, [chunk] * (fifty_mb // len(chunk))),
+            "fetch/too_large",
+        ),
+        HttpCase(
+            "gzip_bomb_1gb", _lazy(lambda: _ok(gzip_bomb(1024), **{"Content-Encoding": "gzip"})), "fetch/too_large"
+        ),
+        HttpCase(
+            "deflate_bomb_200mb",
+            _lazy(lambda: _ok(deflate_bomb(200), **{"Content-Encoding": "deflate"})),
+            "fetch/too_large",
+        ),
+        HttpCase(
+            "corrupt_gzip_encoding",
+            _ok(b"\x1f\x8b\x08\x00garbage" * 20, **{"Content-Encoding": "gzip"}),
+            "fetch/decode_error",
+        ),
         HttpCase("unknown_encoding", _ok(b"xyz", **{"Content-Encoding": "x-wirehouse"}), "fetch/decode_error"),
         HttpCase("text_over_nlp_limit", _lazy(lambda: _ok(long_english_page())), "article+entities/text_too_long"),
-        HttpCase("gzip_encoded_ok", _ok(gzip.compress(english_page("gzenc")), **{"Content-Encoding": "gzip"}),
-                 ARTICLE, "gzenc quay"),
+        HttpCase(
+            "gzip_encoded_ok",
+            _ok(gzip.compress(english_page("gzenc")), **{"Content-Encoding": "gzip"}),
+            ARTICLE,
+            "gzenc quay",
+        ),
         # hostile markup
         HttpCase("nested_divs_100k", _ok(deep_nesting(100_000)), "extract/no_main_text"),
         HttpCase("unclosed_divs_100k", _ok(deep_nesting(100_000, closed=False)), "extract/no_main_text"),
@@ -230,39 +265,77 @@ def http_cases(stall_s: float, secret_path: Path) -> list[HttpCase]:
         HttpCase("html_xxe_doctype", _ok(html_xxe_page(secret_path)), ARTICLE, "htmlxxe quay"),
         # charsets: real text must come out decoded, Cyrillic stays Cyrillic
         HttpCase("invalid_utf8_bytes", _ok(invalid_utf8_page()), ARTICLE, "invalid quay"),
-        HttpCase("cp1251_labelled_utf8", _ok(cyrillic.replace("<head>", '<head><meta charset="utf-8">')
-                                             .encode("cp1251")), ARTICLE, RU_PHRASE),
+        HttpCase(
+            "cp1251_labelled_utf8",
+            _ok(cyrillic.replace("<head>", '<head><meta charset="utf-8">').encode("cp1251")),
+            ARTICLE,
+            RU_PHRASE,
+        ),
         HttpCase("cp1251_no_label", _ok(cyrillic.encode("cp1251"), "text/html"), ARTICLE, RU_PHRASE),
-        HttpCase("koi8r_labelled_koi8r", _ok(cyrillic.encode("koi8_r"), "text/html; charset=koi8-r"), ARTICLE,
-                 RU_PHRASE),
-        HttpCase("utf16le_bom_labelled_utf8", _ok(codecs.BOM_UTF16_LE + cyrillic.encode("utf-16-le")), ARTICLE,
-                 RU_PHRASE),
-        HttpCase("utf16be_bom_no_label", _ok(codecs.BOM_UTF16_BE + cyrillic.encode("utf-16-be"), "text/html"),
-                 ARTICLE, RU_PHRASE),
-        HttpCase("utf8_bom_cyrillic", _ok(codecs.BOM_UTF8 + cyrillic.replace("Бюджет", "Бюджет города").encode()),
-                 ARTICLE, RU_PHRASE),
+        HttpCase(
+            "koi8r_labelled_koi8r", _ok(cyrillic.encode("koi8_r"), "text/html; charset=koi8-r"), ARTICLE, RU_PHRASE
+        ),
+        HttpCase(
+            "utf16le_bom_labelled_utf8", _ok(codecs.BOM_UTF16_LE + cyrillic.encode("utf-16-le")), ARTICLE, RU_PHRASE
+        ),
+        HttpCase(
+            "utf16be_bom_no_label",
+            _ok(codecs.BOM_UTF16_BE + cyrillic.encode("utf-16-be"), "text/html"),
+            ARTICLE,
+            RU_PHRASE,
+        ),
+        HttpCase(
+            "utf8_bom_cyrillic",
+            _ok(codecs.BOM_UTF8 + cyrillic.replace("Бюджет", "Бюджет города").encode()),
+            ARTICLE,
+            RU_PHRASE,
+        ),
         HttpCase("latin1_labelled_utf8", _ok(german.replace("Köln", "Bonn").encode("latin-1")), ARTICLE, DE_PHRASE),
         # redirects
-        HttpCase("redirect_chain_ok", Reply(301, {"Location": "/case/redirect_chain_ok/2"}), ARTICLE,
-                 "Liegeplatz chain",
-                 extra={"/case/redirect_chain_ok/2": Reply(302, {"Location": "/case/redirect_chain_ok/3"}),
-                        "/case/redirect_chain_ok/3": _ok(german_page("chain"))}),
-        HttpCase("redirect_loop", Reply(302, {"Location": "/case/redirect_loop/b"}), "fetch/too_many_redirects",
-                 extra={"/case/redirect_loop/b": Reply(302, {"Location": "/case/redirect_loop"})}),
+        HttpCase(
+            "redirect_chain_ok",
+            Reply(301, {"Location": "/case/redirect_chain_ok/2"}),
+            ARTICLE,
+            "Liegeplatz chain",
+            extra={
+                "/case/redirect_chain_ok/2": Reply(302, {"Location": "/case/redirect_chain_ok/3"}),
+                "/case/redirect_chain_ok/3": _ok(german_page("chain")),
+            },
+        ),
+        HttpCase(
+            "redirect_loop",
+            Reply(302, {"Location": "/case/redirect_loop/b"}),
+            "fetch/too_many_redirects",
+            extra={"/case/redirect_loop/b": Reply(302, {"Location": "/case/redirect_loop"})},
+        ),
         HttpCase("redirect_to_self", Reply(307, {"Location": "/case/redirect_to_self"}), "fetch/too_many_redirects"),
-        HttpCase("redirect_to_404", Reply(301, {"Location": "/case/redirect_to_404/gone"}), "fetch/http_404",
-                 extra={"/case/redirect_to_404/gone": Reply(404, body=b"gone")}),
+        HttpCase(
+            "redirect_to_404",
+            Reply(301, {"Location": "/case/redirect_to_404/gone"}),
+            "fetch/http_404",
+            extra={"/case/redirect_to_404/gone": Reply(404, body=b"gone")},
+        ),
         HttpCase("redirect_to_file_scheme", Reply(302, {"Location": "file:///etc/passwd"}), "fetch/invalid_url"),
         HttpCase("redirect_without_location", Reply(302, {"Content-Type": HTML}), "fetch/http_302"),
         # servers that stall or break
         HttpCase("stall_before_headers", _sleeping(stall_s, _ok(german_page("late"))), "fetch/timeout"),
-        HttpCase("stall_mid_body", Reply(200, {"Content-Type": HTML, "Content-Length": "100000"},
-                                         [b"<html><body><p>The start of a page", stall_s]), "fetch/timeout"),
-        HttpCase("trickle_body", Reply(200, {"Content-Type": HTML}, [b"<p>x</p>", 0.25] * int(stall_s * 8)),
-                 "fetch/timeout"),
-        HttpCase("body_shorter_than_length", Reply(200, {"Content-Type": HTML, "Content-Length": "5000",
-                                                         "Connection": "close"}, b"<html><body>short"),
-                 "fetch/network_error"),
+        HttpCase(
+            "stall_mid_body",
+            Reply(
+                200,
+                {"Content-Type": HTML, "Content-Length": "100000"},
+                [b"<html><body><p>The start of a page", stall_s],
+            ),
+            "fetch/timeout",
+        ),
+        HttpCase(
+            "trickle_body", Reply(200, {"Content-Type": HTML}, [b"<p>x</p>", 0.25] * int(stall_s * 8)), "fetch/timeout"
+        ),
+        HttpCase(
+            "body_shorter_than_length",
+            Reply(200, {"Content-Type": HTML, "Content-Length": "5000", "Connection": "close"}, b"<html><body>short"),
+            "fetch/network_error",
+        ),
         # status codes
         HttpCase("http_404", Reply(404, body=b"not here"), "fetch/http_404"),
         HttpCase("http_410", Reply(410, body=b"gone"), "fetch/http_410"),
@@ -270,8 +343,12 @@ def http_cases(stall_s: float, secret_path: Path) -> list[HttpCase]:
         HttpCase("http_500_always", Reply(500, body=b"boom"), "fetch/http_500"),
         HttpCase("http_429_always", Reply(429, {"Retry-After": "1"}), "fetch/http_429"),
         HttpCase("http_503_then_ok", [Reply(503), _ok(german_page("retry503"))], ARTICLE, "Liegeplatz retry503"),
-        HttpCase("http_429_then_ok", [Reply(429, {"Retry-After": "1"}), _ok(german_page("retry429"))], ARTICLE,
-                 "Liegeplatz retry429"),
+        HttpCase(
+            "http_429_then_ok",
+            [Reply(429, {"Retry-After": "1"}), _ok(german_page("retry429"))],
+            ARTICLE,
+            "Liegeplatz retry429",
+        ),
     ]
     return cases
 
@@ -406,66 +483,169 @@ def doc_cases(base: str, secret_path: Path, secret_feed_path: Path, leak_path: s
     ).encode()
     sitemap_lol = _billion_laughs_dtd("urlset").encode() + urlset(base, ["/sm/lol-&lol9;"]).split(b"?>", 1)[1]
     return [
-        DocCase("feed_xxe_general_entity", "feed", "/feeds/xxe.xml", "listed",
-                {"/feeds/xxe.xml": _ok(_rss(base, ["/items/feed-xxe"], xxe_doctype, "&xxe; &remote;",
-                                            "<guid>&xxe;</guid>"), RSS), **items("/items/feed-xxe")},
-                [("/items/feed-xxe", ARTICLE)], never_requested=("/probe/xxe-general",)),
-        DocCase("feed_xxe_parameter_entity", "feed", "/feeds/xxe-pe.xml", "listed",
-                {"/feeds/xxe-pe.xml": _ok(_rss(base, ["/items/feed-xxe-pe"], pe_doctype), RSS),
-                 **items("/items/feed-xxe-pe")},
-                [("/items/feed-xxe-pe", ARTICLE)], never_requested=("/probe/xxe-parameter.dtd",)),
-        DocCase("feed_billion_laughs", "feed", "/feeds/lol.xml", "listed",
-                {"/feeds/lol.xml": _ok(_rss(base, ["/items/feed-lol"], _billion_laughs_dtd("rss"), "&lol9;",
-                                            "<guid>&lol9;</guid>"), RSS), **items("/items/feed-lol")},
-                [("/items/feed-lol", ARTICLE)]),
-        DocCase("feed_body_is_a_local_path", "feed", "/feeds/path.xml", "discover/bad_feed",
-                {"/feeds/path.xml": _ok(os.fsencode(secret_feed_path), "text/plain")},
-                never_requested=(leak_path,)),
-        DocCase("feed_garbage", "feed", "/feeds/garbage.xml", "discover/bad_feed",
-                {"/feeds/garbage.xml": _ok(random_binary("feed") + b"<rss", RSS)}),
+        DocCase(
+            "feed_xxe_general_entity",
+            "feed",
+            "/feeds/xxe.xml",
+            "listed",
+            {
+                "/feeds/xxe.xml": _ok(
+                    _rss(base, ["/items/feed-xxe"], xxe_doctype, "&xxe; &remote;", "<guid>&xxe;</guid>"), RSS
+                ),
+                **items("/items/feed-xxe"),
+            },
+            [("/items/feed-xxe", ARTICLE)],
+            never_requested=("/probe/xxe-general",),
+        ),
+        DocCase(
+            "feed_xxe_parameter_entity",
+            "feed",
+            "/feeds/xxe-pe.xml",
+            "listed",
+            {
+                "/feeds/xxe-pe.xml": _ok(_rss(base, ["/items/feed-xxe-pe"], pe_doctype), RSS),
+                **items("/items/feed-xxe-pe"),
+            },
+            [("/items/feed-xxe-pe", ARTICLE)],
+            never_requested=("/probe/xxe-parameter.dtd",),
+        ),
+        DocCase(
+            "feed_billion_laughs",
+            "feed",
+            "/feeds/lol.xml",
+            "listed",
+            {
+                "/feeds/lol.xml": _ok(
+                    _rss(base, ["/items/feed-lol"], _billion_laughs_dtd("rss"), "&lol9;", "<guid>&lol9;</guid>"), RSS
+                ),
+                **items("/items/feed-lol"),
+            },
+            [("/items/feed-lol", ARTICLE)],
+        ),
+        DocCase(
+            "feed_body_is_a_local_path",
+            "feed",
+            "/feeds/path.xml",
+            "discover/bad_feed",
+            {"/feeds/path.xml": _ok(os.fsencode(secret_feed_path), "text/plain")},
+            never_requested=(leak_path,),
+        ),
+        DocCase(
+            "feed_garbage",
+            "feed",
+            "/feeds/garbage.xml",
+            "discover/bad_feed",
+            {"/feeds/garbage.xml": _ok(random_binary("feed") + b"<rss", RSS)},
+        ),
         DocCase("feed_http_404", "feed", "/feeds/missing.xml", "discover/http_404", {}),
-        DocCase("feed_too_large", "feed", "/feeds/huge.xml", "discover/too_large",
-                {"/feeds/huge.xml": _lazy(lambda: _ok(gzip_bomb(64), RSS, **{"Content-Encoding": "gzip"}))}),
-        DocCase("feed_hostile_links", "feed", "/feeds/links.xml", "listed",
-                {"/feeds/links.xml": _ok(_rss_links(base), RSS), **items("/items/feed-links-ok")},
-                # feedparser turns file:///etc/passwd into file://etc/passwd
-                [("/items/feed-links-ok", ARTICLE), ("file://etc/passwd", "fetch/invalid_url"),
-                 ("javascript:alert(1)", "fetch/invalid_url"), ("ftp://127.0.0.1/x", "fetch/invalid_url")]),
-        DocCase("sitemap_self_loop", "sitemap", "/sm/self.xml", "listed",
-                {"/sm/self.xml": _ok(sitemap_index(base, ["/sm/self.xml", "/sm/self-urls.xml"]), XML),
-                 "/sm/self-urls.xml": _ok(urlset(base, ["/items/sm-self"]), XML), **items("/items/sm-self")},
-                [("/items/sm-self", ARTICLE)], requested_once=("/sm/self.xml", "/sm/self-urls.xml")),
-        DocCase("sitemap_mutual_loop", "sitemap", "/sm/a.xml", "listed",
-                {"/sm/a.xml": _ok(sitemap_index(base, ["/sm/b.xml"]), XML),
-                 "/sm/b.xml": _ok(sitemap_index(base, ["/sm/a.xml", "/sm/b-urls.xml", "/sm/b.xml"]), XML),
-                 "/sm/b-urls.xml": _ok(urlset(base, ["/items/sm-mutual"]), XML), **items("/items/sm-mutual")},
-                [("/items/sm-mutual", ARTICLE)], requested_once=("/sm/a.xml", "/sm/b.xml", "/sm/b-urls.xml")),
-        DocCase("sitemap_deep_chain", "sitemap", "/sm/chain-0.xml", "listed",
-                {**{f"/sm/chain-{i}.xml": _ok(sitemap_index(base, [f"/sm/chain-{i + 1}.xml"]), XML) for i in range(3)},
-                 "/sm/chain-3.xml": _ok(sitemap_index(base, ["/sm/chain-4.xml", "/sm/chain-3-urls.xml"]), XML),
-                 "/sm/chain-3-urls.xml": _ok(urlset(base, ["/items/sm-chain"]), XML), **items("/items/sm-chain")},
-                never_requested=("/sm/chain-4.xml", "/sm/chain-3-urls.xml")),
-        DocCase("sitemap_index_with_a_missing_child", "sitemap", "/sm/partial.xml", "listed",
-                {"/sm/partial.xml": _ok(sitemap_index(base, ["/sm/partial-urls.xml", "/sm/partial-missing.xml"]), XML),
-                 "/sm/partial-urls.xml": _ok(urlset(base, ["/items/sm-partial"]), XML),
-                 **items("/items/sm-partial")},
-                # the unreadable child is quarantined on its own; the readable child's items still load
-                [("/items/sm-partial", ARTICLE), ("/sm/partial-missing.xml", "discover/http_404")],
-                requested_once=("/sm/partial.xml", "/sm/partial-urls.xml", "/sm/partial-missing.xml")),
-        DocCase("sitemap_malformed", "sitemap", "/sm/malformed.xml", "discover/bad_sitemap",
-                {"/sm/malformed.xml": _ok(urlset(base, ["/items/never"])[:-30], XML)},
-                never_requested=("/items/never",)),
-        DocCase("sitemap_xxe", "sitemap", "/sm/xxe.xml", "discover/bad_sitemap",
-                {"/sm/xxe.xml": _ok(sitemap_xxe, XML)}),
-        DocCase("sitemap_billion_laughs", "sitemap", "/sm/lol.xml", "discover/bad_sitemap",
-                {"/sm/lol.xml": _ok(sitemap_lol, XML)}),
-        DocCase("sitemap_gz_bomb_2gb", "sitemap", "/sm/bomb.xml.gz", "discover/too_large",
-                {"/sm/bomb.xml.gz": _lazy(lambda: _ok(gzip_bomb(2048), "application/x-gzip"))}),
-        DocCase("sitemap_gz_truncated", "sitemap", "/sm/truncated.xml.gz", "discover/bad_sitemap",
-                {"/sm/truncated.xml.gz": _ok(gzip.compress(urlset(base, ["/items/never"]))[:60],
-                                             "application/x-gzip")}),
-        DocCase("sitemap_http_500", "sitemap", "/sm/broken.xml", "discover/http_500",
-                {"/sm/broken.xml": Reply(500)}),
+        DocCase(
+            "feed_too_large",
+            "feed",
+            "/feeds/huge.xml",
+            "discover/too_large",
+            {"/feeds/huge.xml": _lazy(lambda: _ok(gzip_bomb(64), RSS, **{"Content-Encoding": "gzip"}))},
+        ),
+        DocCase(
+            "feed_hostile_links",
+            "feed",
+            "/feeds/links.xml",
+            "listed",
+            {"/feeds/links.xml": _ok(_rss_links(base), RSS), **items("/items/feed-links-ok")},
+            # feedparser turns file:///etc/passwd into file://etc/passwd
+            [
+                ("/items/feed-links-ok", ARTICLE),
+                ("file://etc/passwd", "fetch/invalid_url"),
+                ("javascript:alert(1)", "fetch/invalid_url"),
+                ("ftp://127.0.0.1/x", "fetch/invalid_url"),
+            ],
+        ),
+        DocCase(
+            "sitemap_self_loop",
+            "sitemap",
+            "/sm/self.xml",
+            "listed",
+            {
+                "/sm/self.xml": _ok(sitemap_index(base, ["/sm/self.xml", "/sm/self-urls.xml"]), XML),
+                "/sm/self-urls.xml": _ok(urlset(base, ["/items/sm-self"]), XML),
+                **items("/items/sm-self"),
+            },
+            [("/items/sm-self", ARTICLE)],
+            requested_once=("/sm/self.xml", "/sm/self-urls.xml"),
+        ),
+        DocCase(
+            "sitemap_mutual_loop",
+            "sitemap",
+            "/sm/a.xml",
+            "listed",
+            {
+                "/sm/a.xml": _ok(sitemap_index(base, ["/sm/b.xml"]), XML),
+                "/sm/b.xml": _ok(sitemap_index(base, ["/sm/a.xml", "/sm/b-urls.xml", "/sm/b.xml"]), XML),
+                "/sm/b-urls.xml": _ok(urlset(base, ["/items/sm-mutual"]), XML),
+                **items("/items/sm-mutual"),
+            },
+            [("/items/sm-mutual", ARTICLE)],
+            requested_once=("/sm/a.xml", "/sm/b.xml", "/sm/b-urls.xml"),
+        ),
+        DocCase(
+            "sitemap_deep_chain",
+            "sitemap",
+            "/sm/chain-0.xml",
+            "listed",
+            {
+                **{f"/sm/chain-{i}.xml": _ok(sitemap_index(base, [f"/sm/chain-{i + 1}.xml"]), XML) for i in range(3)},
+                "/sm/chain-3.xml": _ok(sitemap_index(base, ["/sm/chain-4.xml", "/sm/chain-3-urls.xml"]), XML),
+                "/sm/chain-3-urls.xml": _ok(urlset(base, ["/items/sm-chain"]), XML),
+                **items("/items/sm-chain"),
+            },
+            never_requested=("/sm/chain-4.xml", "/sm/chain-3-urls.xml"),
+        ),
+        DocCase(
+            "sitemap_index_with_a_missing_child",
+            "sitemap",
+            "/sm/partial.xml",
+            "listed",
+            {
+                "/sm/partial.xml": _ok(sitemap_index(base, ["/sm/partial-urls.xml", "/sm/partial-missing.xml"]), XML),
+                "/sm/partial-urls.xml": _ok(urlset(base, ["/items/sm-partial"]), XML),
+                **items("/items/sm-partial"),
+            },
+            # the unreadable child is quarantined on its own; the readable child's items still load
+            [("/items/sm-partial", ARTICLE), ("/sm/partial-missing.xml", "discover/http_404")],
+            requested_once=("/sm/partial.xml", "/sm/partial-urls.xml", "/sm/partial-missing.xml"),
+        ),
+        DocCase(
+            "sitemap_malformed",
+            "sitemap",
+            "/sm/malformed.xml",
+            "discover/bad_sitemap",
+            {"/sm/malformed.xml": _ok(urlset(base, ["/items/never"])[:-30], XML)},
+            never_requested=("/items/never",),
+        ),
+        DocCase(
+            "sitemap_xxe", "sitemap", "/sm/xxe.xml", "discover/bad_sitemap", {"/sm/xxe.xml": _ok(sitemap_xxe, XML)}
+        ),
+        DocCase(
+            "sitemap_billion_laughs",
+            "sitemap",
+            "/sm/lol.xml",
+            "discover/bad_sitemap",
+            {"/sm/lol.xml": _ok(sitemap_lol, XML)},
+        ),
+        DocCase(
+            "sitemap_gz_bomb_2gb",
+            "sitemap",
+            "/sm/bomb.xml.gz",
+            "discover/too_large",
+            {"/sm/bomb.xml.gz": _lazy(lambda: _ok(gzip_bomb(2048), "application/x-gzip"))},
+        ),
+        DocCase(
+            "sitemap_gz_truncated",
+            "sitemap",
+            "/sm/truncated.xml.gz",
+            "discover/bad_sitemap",
+            {"/sm/truncated.xml.gz": _ok(gzip.compress(urlset(base, ["/items/never"]))[:60], "application/x-gzip")},
+        ),
+        DocCase("sitemap_http_500", "sitemap", "/sm/broken.xml", "discover/http_500", {"/sm/broken.xml": Reply(500)}),
     ]
 
 
@@ -506,7 +686,10 @@ def _record(writer: WARCWriter, url: str, body: bytes, status: str = "200 OK", c
         status, [("Content-Type", content_type), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
     )
     record = writer.create_warc_record(
-        url, "response", payload=io.BytesIO(body), http_headers=headers,
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=headers,
         warc_headers_dict={"WARC-Date": "2024-11-04T10:00:00Z"},
     )
     writer.write_record(record)
@@ -538,8 +721,9 @@ def warc_cases(root: Path) -> list[WarcCase]:
     parts = _warc_bytes(pages(name, 3))
     path = root / f"{name}.warc.gz"
     path.write_bytes(parts[0] + parts[1] + parts[2][: len(parts[2]) // 2])
-    cases.append(WarcCase(name, path, {url(name, 0): ARTICLE, url(name, 1): ARTICLE,
-                                       url(name, 2): "fetch/truncated_record"}))
+    cases.append(
+        WarcCase(name, path, {url(name, 0): ARTICLE, url(name, 1): ARTICLE, url(name, 2): "fetch/truncated_record"})
+    )
 
     # garbage bytes between two records: what comes before loads, the rest is one corrupt_warc row
     name = "garbage-in-the-middle"
@@ -556,8 +740,14 @@ def warc_cases(root: Path) -> list[WarcCase]:
     head = head.replace(b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared + 400))
     path = root / f"{name}.warc"
     path.write_bytes(parts[0] + head + b"\r\n\r\n" + block + parts[2])
-    cases.append(WarcCase(name, path, {url(name, 0): ARTICLE, url(name, 1): "fetch/truncated_record"},
-                          expect_file="fetch/corrupt_warc"))
+    cases.append(
+        WarcCase(
+            name,
+            path,
+            {url(name, 0): ARTICLE, url(name, 1): "fetch/truncated_record"},
+            expect_file="fetch/corrupt_warc",
+        )
+    )
 
     # a payload digest that does not match, then a healthy record
     name = "bad-digest"
@@ -579,9 +769,20 @@ def warc_cases(root: Path) -> list[WarcCase]:
         _record(writer, url(name, 2), big)
         _record(writer, url(name, 3), cyrillic)
         _record(writer, url(name, 4), english_page("mixed-4"))
-    cases.append(WarcCase(name, path, {url(name, 0): "fetch/http_404", url(name, 1): "extract/not_html",
-                                       url(name, 2): "fetch/too_large", url(name, 3): ARTICLE,
-                                       url(name, 4): ARTICLE}, contains={url(name, 3): RU_PHRASE}))
+    cases.append(
+        WarcCase(
+            name,
+            path,
+            {
+                url(name, 0): "fetch/http_404",
+                url(name, 1): "extract/not_html",
+                url(name, 2): "fetch/too_large",
+                url(name, 3): ARTICLE,
+                url(name, 4): ARTICLE,
+            },
+            contains={url(name, 3): RU_PHRASE},
+        )
+    )
 
     # not a WARC at all
     name = "not-a-warc"

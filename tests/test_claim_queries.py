@@ -16,10 +16,13 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from warehouse.load import load_batch
+
 REPO = Path(__file__).resolve().parents[1]
 SQL = REPO / "sql"
 DATA = Path(__file__).parent / "data" / "claims"
 ARTICLES = ("d01_border_wire.txt", "d02_border_ledger.txt", "d03_border_meridian.txt", "d10_migrants.txt")
+LINEAGE = {"run_id": "test", "code_version": "test", "transform_version": "test"}
 QUERIES = ("what_did_x_say_about_y", "hedged_or_denied_claims", "conflicting_figures", "claim_timeline")
 
 
@@ -31,13 +34,6 @@ def _schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    if rows:
-        con.register("incoming", pa.Table.from_pylist(rows))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-        con.unregister("incoming")
-
-
 def _load_articles(con: duckdb.DuckDBPyConnection) -> None:
     from transforms.claims import extract_claims
     from transforms.entities import link_entities
@@ -45,27 +41,37 @@ def _load_articles(con: duckdb.DuckDBPyConnection) -> None:
 
     nlp = load_nlp()
     meta = {a["file"]: a for a in json.loads((DATA / "expected.json").read_text(encoding="utf-8"))["articles"]}
-    entities: dict[str, dict] = {}
     for name in ARTICLES:
         text = (DATA / name).read_text(encoding="utf-8")
         published = datetime.fromisoformat(meta[name]["published_at"])
         article_id = name.removesuffix(".txt")
-        _insert(con, "article_versions", [{
-            "article_id": article_id, "doc_id": article_id, "url": f"https://example.org/{article_id}",
-            "canonical_url": f"https://example.org/{article_id}", "title": article_id, "published_at": published,
-            "published_date": published.date(), "source": "test", "site_name": meta[name]["outlet"],
-            "language": "en", "text": text, "fetched_at": published,
-        }])
+        article = {
+            "article_id": article_id,
+            "doc_id": article_id,
+            "url": f"https://example.org/{article_id}",
+            "canonical_url": f"https://example.org/{article_id}",
+            "title": article_id,
+            "published_at": published,
+            "published_date": published.date(),
+            "source": "test",
+            "site_name": meta[name]["outlet"],
+            "language": "en",
+            "text": text,
+            "fetched_at": published,
+        }
         doc = nlp(text)
         linked = link_entities(doc, article_id)
         found = extract_claims(doc, linked.mentions, linked.entities, article_id, published)
-        entities.update({e["entity_id"]: e for e in linked.entities})
-        _insert(con, "mentions", linked.mentions)
-        _insert(con, "claim_rows", found.claims)
-        _insert(con, "claim_quantities", found.quantities)
-        _insert(con, "claim_dates", found.dates)
-        _insert(con, "claim_entities", found.claim_entities)
-    _insert(con, "entities", list(entities.values()))
+        rows = {
+            "article_versions": [article],
+            "entities": linked.entities,
+            "mentions": linked.mentions,
+            "claim_rows": found.claims,
+            "claim_quantities": found.quantities,
+            "claim_dates": found.dates,
+            "claim_entities": found.claim_entities,
+        }
+        load_batch(con, {table: pa.Table.from_pylist(r) for table, r in rows.items() if r}, LINEAGE)
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,17 @@ MIN_OVERLAP = 0.6
 _TOKEN = re.compile(r"\w+")
 #: Floors just below the scores measured on the full set (all 20 articles; see README for the blind runs):
 #: a regression fails the test.
-FLOORS = {"detection_f1": 0.97, "attribution_f1": 0.97, "detection_p": 0.96, "attribution_r": 0.96,
-          "polarity_acc": 0.97, "is_direct_acc": 0.97, "hedged_acc": 0.95, "quantity_recall": 0.95,
-          "date_recall": 0.95}
+FLOORS = {
+    "detection_f1": 0.97,
+    "attribution_f1": 0.97,
+    "detection_p": 0.96,
+    "attribution_r": 0.96,
+    "polarity_acc": 0.97,
+    "is_direct_acc": 0.97,
+    "hedged_acc": 0.95,
+    "quantity_recall": 0.95,
+    "date_recall": 0.95,
+}
 
 
 # --- scoring ----------------------------------------------------------------------------------------------------
@@ -98,8 +106,9 @@ def predict(article: dict):
     text = (DATA / article["file"]).read_text(encoding="utf-8")
     doc = _nlp()(text)
     linked = link_entities(doc, article["file"])
-    found = extract_claims(doc, linked.mentions, linked.entities, article["file"],
-                           datetime.fromisoformat(article["published_at"]))
+    found = extract_claims(
+        doc, linked.mentions, linked.entities, article["file"], datetime.fromisoformat(article["published_at"])
+    )
     names = {e["entity_id"]: e["name"] for e in linked.entities}
     return found, names
 
@@ -123,9 +132,14 @@ def score(split: str = "all", details: bool = False, cache: dict | None = None) 
     det = prf(totals["det"], totals["n_pred"], totals["n_exp"])
     att = prf(totals["att"], totals["n_pred"], totals["n_exp"])
     out = {
-        "expected": totals["n_exp"], "predicted": totals["n_pred"],
-        "detection_p": det[0], "detection_r": det[1], "detection_f1": det[2],
-        "attribution_p": att[0], "attribution_r": att[1], "attribution_f1": att[2],
+        "expected": totals["n_exp"],
+        "predicted": totals["n_pred"],
+        "detection_p": det[0],
+        "detection_r": det[1],
+        "detection_f1": det[2],
+        "attribution_p": att[0],
+        "attribution_r": att[1],
+        "attribution_f1": att[2],
     }
     for name in ("is_direct", "polarity", "hedged"):
         out[f"{name}_acc"] = totals[f"{name}_ok"] / max(totals["att"], 1)
@@ -143,8 +157,10 @@ def _score_fields(expected, predicted, pairs, found, totals: Counter) -> None:
         quantities = [q for q in found.quantities if q["claim_id"] == pred["claim_id"]]
         for q in exp.get("quantities", []):
             totals["q_n"] += 1
-            totals["q_ok"] += any(abs(p["value"] - q["value"]) < 1e-6 * max(1, q["value"])
-                                  and ("unit" not in q or p["unit"] == q["unit"]) for p in quantities)
+            totals["q_ok"] += any(
+                abs(p["value"] - q["value"]) < 1e-6 * max(1, q["value"]) and ("unit" not in q or p["unit"] == q["unit"])
+                for p in quantities
+            )
         dates = [d for d in found.dates if d["claim_id"] == pred["claim_id"]]
         for d in exp.get("dates", []):
             totals["d_n"] += 1
@@ -182,8 +198,22 @@ def _report(split: str, result: dict[str, float]) -> str:
 # --- tests: constructions ---------------------------------------------------------------------------------------
 
 PUBLISHED = datetime(2024, 10, 29, 12, 0)  # a Tuesday
-CLAIM_KEYS = {"claim_id", "article_id", "speaker_entity_id", "speaker_text", "speaker_kind", "cue", "content",
-              "content_start", "content_end", "is_direct", "polarity", "hedged", "hedge_cues", "sentence_index"}
+CLAIM_KEYS = {
+    "claim_id",
+    "article_id",
+    "speaker_entity_id",
+    "speaker_text",
+    "speaker_kind",
+    "cue",
+    "content",
+    "content_start",
+    "content_end",
+    "is_direct",
+    "polarity",
+    "hedged",
+    "hedge_cues",
+    "sentence_index",
+}
 
 
 def extract(text: str, published: datetime | None = PUBLISHED):
@@ -208,8 +238,22 @@ def single(text: str) -> dict:
 def test_row_keys_are_exactly_the_columns():
     found = extract('"We are ready," said Mayor John Smith on Monday, adding that about 300 police were on duty.')
     assert found.claims and all(set(c) == CLAIM_KEYS for c in found.claims)
-    assert all(set(q) == {"claim_id", "surface", "value", "unit", "approximate", "comparator", "low", "high",
-                          "start_char", "end_char"} for q in found.quantities)
+    assert all(
+        set(q)
+        == {
+            "claim_id",
+            "surface",
+            "value",
+            "unit",
+            "approximate",
+            "comparator",
+            "low",
+            "high",
+            "start_char",
+            "end_char",
+        }
+        for q in found.quantities
+    )
     assert all(set(d) == {"claim_id", "surface", "date_from", "date_to", "granularity"} for d in found.dates)
     assert all(set(e) == {"claim_id", "entity_id"} for e in found.claim_entities)
 
@@ -236,20 +280,24 @@ def test_direct_quotes_in_every_style(text):
     assert c["content"].rstrip(".,") == "We will not back down"
     assert c["is_direct"] and c["speaker_kind"] == "PERSON" and "Smith" in c["speaker_text"]
     assert c["cue"] == "say" and c["polarity"] == "asserted"
-    assert text[c["content_start"]:c["content_end"]].startswith("We will")
+    assert text[c["content_start"] : c["content_end"]].startswith("We will")
 
 
 def test_interrupted_quote_is_one_claim_and_added_quote_another():
-    found = claims_of('"We are watching," she said, "and we will respond." Maria Lopez spoke in Rome. '
-                      '"A," said Maria Lopez. "We have done nothing wrong," she added.')
+    found = claims_of(
+        '"We are watching," she said, "and we will respond." Maria Lopez spoke in Rome. '
+        '"A," said Maria Lopez. "We have done nothing wrong," she added.'
+    )
     assert found[0]["content"] == "We are watching, and we will respond."
     assert [c["cue"] for c in found[1:]] == ["say", "add"]
     assert found[2]["speaker_text"] == "Maria Lopez"
 
 
 def test_multi_paragraph_quote_and_a_following_quote_paragraph():
-    text = ('Maria Lopez, the head of the agency, said: "This is the biggest crisis we have faced.\n'
-            '"We need help, and we need it now."\n"Nobody is listening."')
+    text = (
+        'Maria Lopez, the head of the agency, said: "This is the biggest crisis we have faced.\n'
+        '"We need help, and we need it now."\n"Nobody is listening."'
+    )
     found = claims_of(text)
     assert found[0]["content"] == "This is the biggest crisis we have faced. We need help, and we need it now."
     assert found[1]["content"] == "Nobody is listening." and found[1]["speaker_text"] == "Maria Lopez"
@@ -265,12 +313,14 @@ def test_apostrophes_are_not_quote_marks():
 @pytest.mark.parametrize(
     ("text", "speaker", "content"),
     [
-        ("Foreign Minister Jane Doe told Reuters on Friday that the talks had collapsed.", "Jane Doe",
-         "the talks had collapsed"),
+        (
+            "Foreign Minister Jane Doe told Reuters on Friday that the talks had collapsed.",
+            "Jane Doe",
+            "the talks had collapsed",
+        ),
         ("The talks had collapsed, Foreign Minister Jane Doe said.", "Jane Doe", "The talks had collapsed"),
         ("The plan is dead, said John Smith, the finance minister.", "John Smith", "The plan is dead"),
-        ("Prosecutors allege that Brown stole nearly $1.2 million.", "Prosecutors",
-         "Brown stole nearly $1.2 million"),
+        ("Prosecutors allege that Brown stole nearly $1.2 million.", "Prosecutors", "Brown stole nearly $1.2 million"),
     ],
 )
 def test_reported_speech_in_either_order(text, speaker, content):
@@ -288,8 +338,10 @@ def test_according_to_and_nested_attribution():
     c = single("According to the police, three people were arrested on Sunday.")
     assert (c["cue"], c["content"]) == ("according_to", "three people were arrested on Sunday")
     nested = claims_of("John Smith said, according to the newspaper, that the plan was dead.")
-    assert {(c["cue"], c["content"]) for c in nested} == {("say", "the plan was dead"),
-                                                          ("according_to", "the plan was dead")}
+    assert {(c["cue"], c["content"]) for c in nested} == {
+        ("say", "the plan was dead"),
+        ("according_to", "the plan was dead"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -299,13 +351,22 @@ def test_according_to_and_nested_attribution():
         ("Smith denied that he had met the envoy.", "denied", "he had met the envoy"),
         ("Lind denied reports that she had held secret talks.", "denied", "she had held secret talks"),
         ("The White House would not confirm the report.", "declined_to_confirm", "the report"),
-        ("Police could not confirm whether the suspect was armed.", "declined_to_confirm",
-         "whether the suspect was armed"),
-        ("Asked whether troops had crossed, Berg declined to confirm any specific exchange.", "declined_to_confirm",
-         "whether troops had crossed"),
+        (
+            "Police could not confirm whether the suspect was armed.",
+            "declined_to_confirm",
+            "whether the suspect was armed",
+        ),
+        (
+            "Asked whether troops had crossed, Berg declined to confirm any specific exchange.",
+            "declined_to_confirm",
+            "whether troops had crossed",
+        ),
         ("Brightwell would neither confirm nor deny the reports.", "declined_to_confirm", "the reports"),
-        ("Stone asked whether Kimura had kept any written record.", "questioned",
-         "whether Kimura had kept any written record"),
+        (
+            "Stone asked whether Kimura had kept any written record.",
+            "questioned",
+            "whether Kimura had kept any written record",
+        ),
         ('"Why would we leave now?" Smith asked.', "questioned", "Why would we leave now?"),
     ],
 )
@@ -316,9 +377,14 @@ def test_polarity(text, polarity, content):
 
 @pytest.mark.parametrize(
     "text",
-    ["Smith declined to comment.", "Vuk has not commented publicly on the exercises.",
-     "Arland has not said how much it would contribute.", "If the sample confirms the finding, he faces a ban.",
-     "He hoped to publish the findings before Christmas.", "A firefighter was reported missing on Sunday."],
+    [
+        "Smith declined to comment.",
+        "Vuk has not commented publicly on the exercises.",
+        "Arland has not said how much it would contribute.",
+        "If the sample confirms the finding, he faces a ban.",
+        "He hoped to publish the findings before Christmas.",
+        "A firefighter was reported missing on Sunday.",
+    ],
 )
 def test_no_claim(text):
     assert claims_of(text) == []
@@ -341,28 +407,44 @@ def test_hedging(text, cues):
 
 
 def test_speakers_pronouns_descriptions_and_unnamed_sources():
-    text = ("Defence Minister Anna Berg said on Monday that the border was calm. Pavel Ostrov was in Oslo. "
-            "She added that talks would continue. A senior official said the buildup was large. "
-            "The official said it could grow. The report, published on Tuesday, found that 40 percent of "
-            "schools were underfunded. It said funding had fallen.")
+    text = (
+        "Defence Minister Anna Berg said on Monday that the border was calm. Pavel Ostrov was in Oslo. "
+        "She added that talks would continue. A senior official said the buildup was large. "
+        "The official said it could grow. The report, published on Tuesday, found that 40 percent of "
+        "schools were underfunded. It said funding had fallen."
+    )
     found = claims_of(text)
     kinds = [(c["speaker_kind"], c["speaker_entity_id"] is not None) for c in found]
-    assert kinds == [("PERSON", True), ("PERSON", True), ("UNNAMED", False), ("UNNAMED", False),
-                     ("DOCUMENT", False), ("DOCUMENT", False)]
+    assert kinds == [
+        ("PERSON", True),
+        ("PERSON", True),
+        ("UNNAMED", False),
+        ("UNNAMED", False),
+        ("DOCUMENT", False),
+        ("DOCUMENT", False),
+    ]
     assert found[1]["speaker_entity_id"] == found[0]["speaker_entity_id"]
     assert found[1]["speaker_text"] == "Anna Berg"
     assert found[3]["speaker_text"] == "A senior official"
 
 
 def test_figures_dates_and_entities_are_attached_to_the_claim():
-    found = extract("Defence Minister Anna Berg said on Monday that around 10,000 soldiers from Valdoria had "
-                    "massed near the border and would stay until next week.")
+    found = extract(
+        "Defence Minister Anna Berg said on Monday that around 10,000 soldiers from Valdoria had "
+        "massed near the border and would stay until next week."
+    )
     (claim,) = found.claims
     (quantity,) = found.quantities
     assert (quantity["value"], quantity["unit"], quantity["comparator"], quantity["approximate"]) == (
-        10000, "troops", "about", True)
-    assert {(d["surface"], d["date_from"]) for d in found.dates} == {("Monday", date(2024, 10, 28)),
-                                                                     ("next week", date(2024, 11, 4))}
+        10000,
+        "troops",
+        "about",
+        True,
+    )
+    assert {(d["surface"], d["date_from"]) for d in found.dates} == {
+        ("Monday", date(2024, 10, 28)),
+        ("next week", date(2024, 11, 4)),
+    }
     assert all(d["claim_id"] == claim["claim_id"] for d in found.dates + found.quantities)
     assert [e["entity_id"].split(":")[-1] for e in found.claim_entities] == ["valdoria"]
 
@@ -397,8 +479,20 @@ if __name__ == "__main__":
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\n\n", '"', '""""', "“”‘’«»", '"Unclosed quote at the end', "He said", 'said "', "According to",
-     "'" * 50, "Smith said: '" + "word " * 400, "\n".join(['"A long quote paragraph.'] * 30)],
+    [
+        "",
+        "\n\n",
+        '"',
+        '""""',
+        "“”‘’«»",
+        '"Unclosed quote at the end',
+        "He said",
+        'said "',
+        "According to",
+        "'" * 50,
+        "Smith said: '" + "word " * 400,
+        "\n".join(['"A long quote paragraph.'] * 30),
+    ],
 )
 def test_odd_inputs_do_not_crash(text):
     found = extract(text)

@@ -51,8 +51,20 @@ def _env() -> dict[str, str]:
 
 
 def _ingest(html_dir: Path, home: Home, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "flows.cli", "ingest", "--html-dir", str(html_dir), "--batch-size",
-               str(BATCH_SIZE), "--json", "--home", str(home.root), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "ingest",
+        "--html-dir",
+        str(html_dir),
+        "--batch-size",
+        str(BATCH_SIZE),
+        "--json",
+        "--home",
+        str(home.root),
+        *extra,
+    ]
     return subprocess.Popen(command, cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

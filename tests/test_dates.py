@@ -37,8 +37,7 @@ D = date
         ("The minister said on Monday", MONDAY, D(2024, 11, 4), D(2024, 11, 4)),
         ("Talks could begin as early as Wednesday", TUESDAY, D(2024, 10, 30), D(2024, 10, 30)),
         ("Schools will remain shut until Friday", TUESDAY, D(2024, 11, 1), D(2024, 11, 1)),
-        ("61 survivors had been pulled from the water by Sunday evening", TUESDAY, D(2024, 10, 27),
-         D(2024, 10, 27)),
+        ("61 survivors had been pulled from the water by Sunday evening", TUESDAY, D(2024, 10, 27), D(2024, 10, 27)),
         ("a deal might not be reached before Sunday", TUESDAY, D(2024, 11, 3), D(2024, 11, 3)),
         ("Talks are scheduled to resume at 10 a.m. on Saturday", TUESDAY, D(2024, 11, 2), D(2024, 11, 2)),
         ("troops arrived over the weekend", TUESDAY, D(2024, 10, 26), D(2024, 10, 27)),
@@ -111,4 +110,4 @@ def test_without_publication_date_only_absolute_dates():
 def test_offsets_point_into_the_text():
     text = "He said on Monday that the talks, due to end next week, began on Oct. 1."
     for d in resolve_dates(text, TUESDAY):
-        assert text[d.start_char:d.end_char] == d.surface
+        assert text[d.start_char : d.end_char] == d.surface

@@ -9,8 +9,13 @@ from transforms.dedup import DEDUP_VERSION, cluster_claims
 
 
 def claim(claim_id, speaker, content, entity_ids=(), source=None):
-    return {"claim_id": claim_id, "speaker_entity_id": speaker, "content": content, "entity_ids": list(entity_ids),
-            "article_source": source}
+    return {
+        "claim_id": claim_id,
+        "speaker_entity_id": speaker,
+        "content": content,
+        "entity_ids": list(entity_ids),
+        "article_source": source,
+    }
 
 
 QUOTE = "We are watching every movement on the other side of the line, and we will respond"
@@ -65,8 +70,23 @@ def test_every_claim_gets_a_cluster_and_input_order_does_not_matter():
 
 def test_lsh_path_for_large_groups(monkeypatch):
     monkeypatch.setattr(dedup, "BRUTE_FORCE_MAX", 2)
-    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo",
-             "lima", "mike", "november", "oscar"]
+    words = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+        "mike",
+        "november",
+        "oscar",
+    ]
     rng = random.Random(11)
     rows = [claim(f"x{i:03d}", "person:p", " ".join(rng.sample(words, 8))) for i in range(30)]
     rows.append(claim("y000", "person:p", QUOTE))

@@ -178,9 +178,7 @@ def test_sitemaps_list_every_article(site: DemoSite, client: httpx.Client) -> No
 # -- article pages -------------------------------------------------------------------------
 
 
-def test_article_pages_extract_cleanly(
-    site: DemoSite, client: httpx.Client, articles: list[DemoArticle]
-) -> None:
+def test_article_pages_extract_cleanly(site: DemoSite, client: httpx.Client, articles: list[DemoArticle]) -> None:
     """trafilatura keeps the whole body and none of the page chrome, for every outlet layout."""
     for a in articles:
         url = site.base_url + a.path
@@ -199,9 +197,7 @@ def test_article_pages_extract_cleanly(
             assert junk not in text, (url, junk)  # ...but not in the extracted text
 
 
-def test_dprk_page_text_has_all_names(
-    site: DemoSite, client: httpx.Client, articles: list[DemoArticle]
-) -> None:
+def test_dprk_page_text_has_all_names(site: DemoSite, client: httpx.Client, articles: list[DemoArticle]) -> None:
     (article,) = [a for a in articles if a.slug == "pentagon-north-korean-troops-russia"]
     url = site.base_url + article.path
     text = trafilatura.extract(client.get(url).text, url=url) or ""

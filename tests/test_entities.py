@@ -51,6 +51,7 @@ def entity(result: LinkedEntities, entity_id: str) -> dict:
 
 # --------------------------------------------------------------------------- the acceptance cases
 
+
 def test_dprk_names_are_one_entity(linked):
     _, result = linked["pentagon_dprk"]
     for surface in ("Democratic People's Republic of Korea", "North Korea", "DPRK", "North Korean"):
@@ -104,7 +105,7 @@ def test_output_columns_offsets_and_sentences(linked):
         assert len(ids) == len(result.entities)
         for m in result.mentions:
             assert tuple(m) == MENTION_COLUMNS
-            assert text[m["start_char"]:m["end_char"]] == m["surface"]
+            assert text[m["start_char"] : m["end_char"]] == m["surface"]
             assert m["entity_id"] in ids and m["method"] in {"gazetteer", "ner", "coref", "alias"}
             assert m["sentence_index"] >= 0
     assert TRANSFORM_VERSION.startswith("entities-")
@@ -133,6 +134,7 @@ def test_ambiguous_surname_goes_to_nearest_earlier_person(linked):
 
 # --------------------------------------------------------------------------- user aliases
 
+
 def test_user_alias_overrides_everything(nlp):
     doc = nlp("The Kremlin said Rocket Man would visit. Deputy Pentagon Press Secretary Sabrina Singh was silent.")
     aliases = {normalise_name("Rocket Man"): "person:kim-jong-un", normalise_name("the Kremlin"): "org:kremlin-custom"}
@@ -140,8 +142,12 @@ def test_user_alias_overrides_everything(nlp):
     (rocket,) = mentions_of(result, "Rocket Man")
     assert rocket["entity_id"] == "person:kim-jong-un" and rocket["method"] == "alias"
     assert entity(result, "person:kim-jong-un") == {
-        "entity_id": "person:kim-jong-un", "kind": "PERSON", "name": "Kim Jong Un", "country_code": None,
-        "geonames_id": None, "wikidata_id": None,
+        "entity_id": "person:kim-jong-un",
+        "kind": "PERSON",
+        "name": "Kim Jong Un",
+        "country_code": None,
+        "geonames_id": None,
+        "wikidata_id": None,
     }
     (kremlin,) = mentions_of(result, "Kremlin")
     assert kremlin["entity_id"] == "org:kremlin-custom" and kremlin["method"] == "alias"
@@ -155,6 +161,7 @@ def test_user_alias_for_a_full_name_carries_to_the_surname(nlp):
 
 
 # --------------------------------------------------------------------------- names and ids
+
 
 @pytest.mark.parametrize(
     ("surface", "expected"),
@@ -206,6 +213,7 @@ def test_missing_pipeline_is_a_clear_error():
 
 
 # --------------------------------------------------------------------------- the scored set
+
 
 @dataclass
 class Scores:
@@ -294,10 +302,12 @@ def score_article(name: str, text: str, result: LinkedEntities, scores: Scores, 
 
 
 def _report(label: str, scores: Scores) -> str:
-    return (f"{label}: precision {scores.precision:.3f} ({scores.predicted_correct}/{scores.predicted}), "
-            f"recall {scores.recall:.3f} ({scores.expected_found}/{scores.expected}), "
-            f"alias-merge accuracy {scores.merge_accuracy:.3f} ({scores.groups_merged}/{scores.groups}), "
-            f"role accuracy {scores.role_accuracy:.3f} ({scores.roles_correct}/{scores.roles})")
+    return (
+        f"{label}: precision {scores.precision:.3f} ({scores.predicted_correct}/{scores.predicted}), "
+        f"recall {scores.recall:.3f} ({scores.expected_found}/{scores.expected}), "
+        f"alias-merge accuracy {scores.merge_accuracy:.3f} ({scores.groups_merged}/{scores.groups}), "
+        f"role accuracy {scores.role_accuracy:.3f} ({scores.roles_correct}/{scores.roles})"
+    )
 
 
 def test_annotated_set_scores(linked):

@@ -83,7 +83,11 @@ def run_ingest(args: dict, timeout: float = 240) -> dict:
     env.pop("WIREHOUSE_CRASH_AT", None)
     done = subprocess.run(
         [sys.executable, "-c", RUNNER, json.dumps(args)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(x for x in done.stdout.splitlines() if x.startswith("WIREHOUSE-RESULT "))
@@ -178,8 +182,21 @@ def hostile(prefect_server, shared_corpus, tmp_path_factory) -> HostileRun:
         quarantine.setdefault(url, []).append((stage, error))
     con.close()
     return HostileRun(
-        home, base, result["summary"], result["max_rss_kb"] / 1024, requested, http, docs, warcs, files, html_dir,
-        secret_path, (token, feed_token), f"{base}/urlfile/caf\N{REPLACEMENT CHARACTER}", articles, quarantine,
+        home,
+        base,
+        result["summary"],
+        result["max_rss_kb"] / 1024,
+        requested,
+        http,
+        docs,
+        warcs,
+        files,
+        html_dir,
+        secret_path,
+        (token, feed_token),
+        f"{base}/urlfile/caf\N{REPLACEMENT CHARACTER}",
+        articles,
+        quarantine,
     )
 
 
@@ -194,7 +211,10 @@ def test_http_case_outcome(hostile: HostileRun, name: str):
 
 def test_there_are_at_least_50_hostile_cases(hostile: HostileRun):
     total = (
-        len(hostile.http) + len(hostile.docs) + len(BAD_URL_LINES) + 2  # + the secret file URL and a bad byte
+        len(hostile.http)
+        + len(hostile.docs)
+        + len(BAD_URL_LINES)
+        + 2  # + the secret file URL and a bad byte
         + sum(len(c.records) + (c.expect_file is not None) for c in hostile.warcs.values())
         + 1  # the clipped real WARC
         + len(hostile.files)
@@ -211,12 +231,29 @@ def test_url_list_lines_that_are_no_urls_are_quarantined_and_never_opened(hostil
     assert hostile.outcome(hostile.bad_url_file_url) == "fetch/http_404"
 
 
-@pytest.mark.parametrize("name", [
-    "feed_xxe_general_entity", "feed_xxe_parameter_entity", "feed_billion_laughs", "feed_body_is_a_local_path",
-    "feed_garbage", "feed_http_404", "feed_too_large", "feed_hostile_links", "sitemap_self_loop",
-    "sitemap_mutual_loop", "sitemap_deep_chain", "sitemap_index_with_a_missing_child", "sitemap_malformed",
-    "sitemap_xxe", "sitemap_billion_laughs", "sitemap_gz_bomb_2gb", "sitemap_gz_truncated", "sitemap_http_500",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "feed_xxe_general_entity",
+        "feed_xxe_parameter_entity",
+        "feed_billion_laughs",
+        "feed_body_is_a_local_path",
+        "feed_garbage",
+        "feed_http_404",
+        "feed_too_large",
+        "feed_hostile_links",
+        "sitemap_self_loop",
+        "sitemap_mutual_loop",
+        "sitemap_deep_chain",
+        "sitemap_index_with_a_missing_child",
+        "sitemap_malformed",
+        "sitemap_xxe",
+        "sitemap_billion_laughs",
+        "sitemap_gz_bomb_2gb",
+        "sitemap_gz_truncated",
+        "sitemap_http_500",
+    ],
+)
 def test_feed_and_sitemap_case_outcome(hostile: HostileRun, name: str):
     case = hostile.docs[name]
     url = hostile.base + case.path
@@ -233,8 +270,17 @@ def test_feed_and_sitemap_case_outcome(hostile: HostileRun, name: str):
         assert hostile.requested.count(path) == 1, (path, hostile.requested.count(path))
 
 
-@pytest.mark.parametrize("name", ["truncated-gzip-member", "garbage-in-the-middle", "wrong-content-length",
-                                  "bad-digest", "mixed-payloads", "not-a-warc"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "truncated-gzip-member",
+        "garbage-in-the-middle",
+        "wrong-content-length",
+        "bad-digest",
+        "mixed-payloads",
+        "not-a-warc",
+    ],
+)
 def test_warc_case_outcome(hostile: HostileRun, name: str):
     case = hostile.warcs[name]
     for url, expect in case.records.items():
@@ -299,8 +345,9 @@ def test_clipped_real_warc_record_is_quarantined_as_truncated(hostile: HostileRu
     assert hostile.outcome(CLIPPED_WARC_URL) == "fetch/truncated_record"
 
 
-@pytest.mark.parametrize("name", ["file_ok", "file_gz_ok", "file_gz_bomb_2gb", "file_gz_truncated", "file_png",
-                                  "file_empty", "file_cp1251"])
+@pytest.mark.parametrize(
+    "name", ["file_ok", "file_gz_ok", "file_gz_bomb_2gb", "file_gz_truncated", "file_png", "file_empty", "file_cp1251"]
+)
 def test_local_file_case_outcome(hostile: HostileRun, name: str):
     case = hostile.files[name]
     url = (hostile.html_dir / case.filename).resolve().as_uri()
@@ -325,8 +372,7 @@ def test_the_run_went_on_and_every_row_is_counted_once(hostile: HostileRun):
     con = connect(hostile.home, read_only=True)
     counts = {
         t: con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM {t}").fetchone()
-        for t, key in (("article_versions", "article_id"), ("quarantine", "quarantine_id"),
-                       ("raw_pages", "raw_sha256"))
+        for t, key in (("article_versions", "article_id"), ("quarantine", "quarantine_id"), ("raw_pages", "raw_sha256"))
     }
     assert all(total == distinct for total, distinct in counts.values()), counts
     assert summary["articles"] == counts["article_versions"][0] == len(hostile.articles)
@@ -344,9 +390,12 @@ def test_the_run_went_on_and_every_row_is_counted_once(hostile: HostileRun):
 def test_no_secret_is_read_or_requested(hostile: HostileRun):
     assert not [p for p in hostile.requested if "SECRET" in p or p.startswith("/probe/")]
     con = connect(hostile.home, read_only=True)
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'wh' AND table_type = 'BASE TABLE'"
-    ).fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'wh' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    ]
     assert {"quarantine", "article_versions", "raw_pages"} <= set(tables)
     scanned = 0
     for table in tables:

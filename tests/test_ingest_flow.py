@@ -17,8 +17,16 @@ from warehouse.paths import Home
 
 FAST_FETCH = {"per_host_delay_s": 0.0, "timeout_s": 10.0}
 COUNTED_TABLES = (
-    "article_versions", "raw_pages", "entities", "mentions", "claim_rows", "claim_quantities", "claim_dates",
-    "claim_entities", "quarantine", "watermarks",
+    "article_versions",
+    "raw_pages",
+    "entities",
+    "mentions",
+    "claim_rows",
+    "claim_quantities",
+    "claim_dates",
+    "claim_entities",
+    "quarantine",
+    "watermarks",
 )
 NEW_ARTICLE = """---
 title: Harbour pilots return to work after a two-day stoppage
@@ -60,7 +68,10 @@ def demo_site(extra_dir):
 def demo_home(prefect_server, demo_site, tmp_path_factory) -> Home:
     home = Home.resolve(tmp_path_factory.mktemp("demo") / "home")
     summary = ingest_flow(
-        feeds=demo_site.feed_urls(), sitemaps=demo_site.sitemap_urls(), home=str(home.root), allow_private=True,
+        feeds=demo_site.feed_urls(),
+        sitemaps=demo_site.sitemap_urls(),
+        home=str(home.root),
+        allow_private=True,
         fetch_options=FAST_FETCH,
     )
     assert summary["articles"] == len(demo_site.article_urls()) == 20
@@ -130,8 +141,12 @@ def test_every_row_says_which_run_and_code_produced_it(demo_home):
 def test_same_input_twice_adds_no_rows(demo_home, demo_site):
     before = _counts(demo_home)
     summary = ingest_flow(
-        feeds=demo_site.feed_urls(), sitemaps=demo_site.sitemap_urls(), home=str(demo_home.root),
-        allow_private=True, fetch_options=FAST_FETCH, incremental=False,
+        feeds=demo_site.feed_urls(),
+        sitemaps=demo_site.sitemap_urls(),
+        home=str(demo_home.root),
+        allow_private=True,
+        fetch_options=FAST_FETCH,
+        incremental=False,
     )
     assert _counts(demo_home) == {**before, "watermarks": _counts(demo_home)["watermarks"]}
     assert summary["articles"] == 0 and summary["unchanged"] == 20
@@ -141,8 +156,11 @@ def test_a_scheduled_rerun_after_one_new_article_adds_exactly_one(demo_home, dem
     before = _sql(demo_home, "SELECT count(*) FROM articles")[0][0]
     (extra_dir / "harbour-pilots-return.md").write_text(NEW_ARTICLE, encoding="utf-8")
     summary = ingest_flow(
-        feeds=demo_site.feed_urls(), sitemaps=demo_site.sitemap_urls(), home=str(demo_home.root),
-        allow_private=True, fetch_options=FAST_FETCH,
+        feeds=demo_site.feed_urls(),
+        sitemaps=demo_site.sitemap_urls(),
+        home=str(demo_home.root),
+        allow_private=True,
+        fetch_options=FAST_FETCH,
     )
     assert summary["articles"] == 1
     assert summary["fetched"] == 1, "incremental run fetched pages it had already seen"

@@ -86,8 +86,13 @@ def test_backfill_runs_each_window_once_and_resumes(prefect_server, cc_news_file
     broken = tmp_path / "broken.paths"
     broken.write_text(listing.read_text() + "crawl-data/CC-NEWS/2024/11/CC-NEWS-20241101120000-00099.warc.gz\n")
 
-    first = backfill_flow(date_from="2024-10-28", date_to="2024-10-29", warc_list=str(broken),
-                          warc_base_url=str(root), home=str(home.root))
+    first = backfill_flow(
+        date_from="2024-10-28",
+        date_to="2024-10-29",
+        warc_list=str(broken),
+        warc_base_url=str(root),
+        home=str(home.root),
+    )
     assert first["failed"] == ["2024-10-29"] and first["completed"] == 1
 
     listing_fixed = tmp_path / "fixed.paths"
@@ -95,15 +100,25 @@ def test_backfill_runs_each_window_once_and_resumes(prefect_server, cc_news_file
     late_file.parent.mkdir(parents=True, exist_ok=True)
     late_file.write_bytes(b"")
     listing_fixed.write_text(broken.read_text())
-    second = backfill_flow(date_from="2024-10-28", date_to="2024-10-29", warc_list=str(listing_fixed),
-                           warc_base_url=str(root), home=str(home.root))
+    second = backfill_flow(
+        date_from="2024-10-28",
+        date_to="2024-10-29",
+        warc_list=str(listing_fixed),
+        warc_base_url=str(root),
+        home=str(home.root),
+    )
     assert second["skipped"] == 1 and second["completed"] == 1 and second["failed"] == []
     days = _sql(home, "SELECT DISTINCT published_date::VARCHAR FROM articles ORDER BY 1")
     assert days == [("2024-10-28",), ("2024-10-29",)]
     assert _sql(home, "SELECT count(*) FROM articles")[0][0] == expected
     ledger = _sql(home, "SELECT window_start::VARCHAR, status, attempts FROM backfill_windows ORDER BY updated_at")
     assert ("2024-10-29", "failed", 1) in ledger and ("2024-10-29", "completed", 2) in ledger
-    third = backfill_flow(date_from="2024-10-28", date_to="2024-10-29", warc_list=str(listing_fixed),
-                          warc_base_url=str(root), home=str(home.root))
+    third = backfill_flow(
+        date_from="2024-10-28",
+        date_to="2024-10-29",
+        warc_list=str(listing_fixed),
+        warc_base_url=str(root),
+        home=str(home.root),
+    )
     assert third["skipped"] == 2 and third["completed"] == 0
     assert json.dumps(third)

@@ -47,7 +47,7 @@ def test_figures(text, value, unit, comparator, approximate):
     q = one(text)
     assert q.value == pytest.approx(value)
     assert (q.unit, q.comparator, q.approximate) == (unit, comparator, approximate)
-    assert text[q.start_char:q.end_char] == q.surface
+    assert text[q.start_char : q.end_char] == q.surface
 
 
 def test_bounds_follow_the_comparator():
@@ -94,7 +94,7 @@ def test_not_figures(text):
 def test_offsets_point_into_the_text():
     text = 'He said "about 4,000 people" had fled and $2 billion was pledged.'
     for q in find_quantities(text):
-        assert text[q.start_char:q.end_char] == q.surface
+        assert text[q.start_char : q.end_char] == q.surface
 
 
 def test_canonical_units():

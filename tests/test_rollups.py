@@ -164,6 +164,11 @@ def test_random_loads_keep_every_rollup_equal_to_a_recount(home, seed):
             assert_rollups_match(con)
         docs = con.execute("SELECT count(DISTINCT doc_id), count(*) FROM articles").fetchone()
         assert docs[0] == docs[1]
+        stray = con.execute(
+            "SELECT count(*) FROM claim_rows c JOIN article_versions a USING (article_id) "
+            "WHERE c.published_date IS DISTINCT FROM a.published_date"
+        ).fetchone()[0]
+        assert stray == 0, "claims carry their article's publication day"
 
 
 def test_a_version_2_warehouse_gets_current_versions_and_rollups_when_migrated(home):
@@ -175,9 +180,12 @@ def test_a_version_2_warehouse_gets_current_versions_and_rollups_when_migrated(h
         old.unregister("row")
     old.register("m", pa.Table.from_pylist(mentions("a1", ["person:p0"]) + mentions("a1v2", ["person:p1"] * 2)))
     old.execute("INSERT INTO mentions BY NAME SELECT * FROM m")
+    old.register("c", pa.Table.from_pylist(claims("a1v2", 2)))
+    old.execute("INSERT INTO claim_rows BY NAME SELECT * FROM c")
     old.close()
 
     with open_writer(home) as con:
         assert _rows(con, "SELECT article_id FROM articles") == [("a1v2",)]
         assert _rows(con, "SELECT entity_id, articles, mentions FROM entity_outlet_counts") == [("person:p1", 1, 2)]
         assert_rollups_match(con)
+        assert _rows(con, "SELECT DISTINCT published_date FROM claim_rows") == [(dt.date(2024, 5, 4),)]

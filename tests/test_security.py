@@ -59,10 +59,14 @@ def sql_home(tmp_path_factory) -> Home:
             "published_date) VALUES ('a1', 'd1', 'https://gazette.example/1', 'Gazette', 'Alice met Acme.', now(), "
             "now(), current_date)"
         )
-        con.execute("INSERT INTO entities (entity_id, kind, name) VALUES ('p:alice', 'PERSON', 'Alice'), "
-                    "('o:acme', 'ORG', 'Acme')")
-        con.execute("INSERT INTO mentions (article_id, entity_id, surface) VALUES ('a1', 'p:alice', 'Alice'), "
-                    "('a1', 'o:acme', 'Acme')")
+        con.execute(
+            "INSERT INTO entities (entity_id, kind, name) VALUES ('p:alice', 'PERSON', 'Alice'), "
+            "('o:acme', 'ORG', 'Acme')"
+        )
+        con.execute(
+            "INSERT INTO mentions (article_id, entity_id, surface) VALUES ('a1', 'p:alice', 'Alice'), "
+            "('a1', 'o:acme', 'Acme')"
+        )
         con.execute("INSERT INTO quarantine (quarantine_id, stage, error_class) VALUES ('q1', 'fetch', 'http_404')")
     return home
 
@@ -85,8 +89,10 @@ def _write_attempts(home: Home, outside: Path) -> dict[str, tuple[str, list[Path
         "attach_catalog_ducklake": (f"ATTACH 'ducklake:sqlite:{home.catalog}' AS again", []),
         "attach_catalog_sqlite": (f"ATTACH 'sqlite:{home.catalog}' AS cat", []),
         "attach_catalog_typed": (f"ATTACH '{home.catalog}' AS cat (TYPE sqlite)", []),
-        "copy_to_outside": (f"COPY (SELECT * FROM article_versions) TO '{outside}/stolen.csv'",
-                            [outside / "stolen.csv"]),
+        "copy_to_outside": (
+            f"COPY (SELECT * FROM article_versions) TO '{outside}/stolen.csv'",
+            [outside / "stolen.csv"],
+        ),
         "copy_over_data_file": (f"COPY (SELECT 'evil' AS x) TO '{data_file}' (FORMAT parquet)", []),
         "copy_into_lake": (f"COPY quarantine TO '{home.data_path}/evil.parquet'", [home.data_path / "evil.parquet"]),
         "export": (f"EXPORT DATABASE '{outside}/export'", [outside / "export"]),
@@ -97,9 +103,24 @@ def _write_attempts(home: Home, outside: Path) -> dict[str, tuple[str, list[Path
 
 
 WRITE_ATTEMPTS = [
-    "delete", "insert", "update", "create", "replace_view", "drop", "alter", "second_statement", "attach_new_file",
-    "attach_catalog_ducklake", "attach_catalog_sqlite", "attach_catalog_typed", "copy_to_outside",
-    "copy_over_data_file", "copy_into_lake", "export", "set_external_access", "load_extension",
+    "delete",
+    "insert",
+    "update",
+    "create",
+    "replace_view",
+    "drop",
+    "alter",
+    "second_statement",
+    "attach_new_file",
+    "attach_catalog_ducklake",
+    "attach_catalog_sqlite",
+    "attach_catalog_typed",
+    "copy_to_outside",
+    "copy_over_data_file",
+    "copy_into_lake",
+    "export",
+    "set_external_access",
+    "load_extension",
     "read_outside_file",
 ]
 
@@ -120,17 +141,26 @@ def test_sql_cli_cannot_change_the_warehouse_or_touch_other_files(sql_home, tmp_
 
 
 def test_sql_cli_still_answers_reading_statements(sql_home):
-    result = cli("sql", "WITH n AS (SELECT count(*) AS n FROM mentions) SELECT n FROM n", "--format", "json",
-                 "--home", str(sql_home.root))
+    result = cli(
+        "sql",
+        "WITH n AS (SELECT count(*) AS n FROM mentions) SELECT n FROM n",
+        "--format",
+        "json",
+        "--home",
+        str(sql_home.root),
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == [{"n": 2}]
 
 
-@pytest.mark.parametrize("statement", [
-    "CHECKPOINT",
-    "CALL ducklake_merge_adjacent_files('wh')",
-    "SELECT * FROM ducklake_merge_adjacent_files('wh')",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CHECKPOINT",
+        "CALL ducklake_merge_adjacent_files('wh')",
+        "SELECT * FROM ducklake_merge_adjacent_files('wh')",
+    ],
+)
 def test_read_only_maintenance_functions_write_no_files(tmp_path, statement):
     home = Home.resolve(tmp_path / "home")
     with open_writer(home) as con:
@@ -156,8 +186,12 @@ def test_named_query_parameters_are_values_not_sql(sql_home):
     assert plain.exit_code == 0, plain.output
     assert [r["name"] for r in json.loads(plain.output)] == ["Alice"]
     before = counts(sql_home)
-    for injection in ("kind=x' OR '1'='1", "kind=PERSON') OR (1=1", "kind=x'; DELETE FROM mentions; --",
-                      "kind=' UNION SELECT name, kind, entity_id, NULL, 1, 1, 1 FROM entities --"):
+    for injection in (
+        "kind=x' OR '1'='1",
+        "kind=PERSON') OR (1=1",
+        "kind=x'; DELETE FROM mentions; --",
+        "kind=' UNION SELECT name, kind, entity_id, NULL, 1, 1, 1 FROM entities --",
+    ):
         result = _query_json(sql_home, injection)
         assert result.exit_code == 0, (injection, result.output)
         assert json.loads(result.output) == [], injection
@@ -210,8 +244,12 @@ def test_names_from_warcs_urls_and_feeds_never_become_paths(prefect_server, tmp_
     ingest_flow(warcs=[str(warc)], url_files=[str(url_file)], home=str(home.root), fetch_options=FAST_FETCH)
     after = tree(tmp_path)
     changed = {p for p in after if before.get(p) != after[p]}
-    allowed_outside_lake = {"home/catalog.sqlite", "home/catalog.sqlite-journal", "home/catalog.sqlite-wal",
-                            "home/writer.lock"}
+    allowed_outside_lake = {
+        "home/catalog.sqlite",
+        "home/catalog.sqlite-journal",
+        "home/catalog.sqlite-wal",
+        "home/writer.lock",
+    }
     assert {p for p in changed if not p.startswith("home/lake/")} <= allowed_outside_lake
     assert all(p.endswith(".parquet") for p in changed if p.startswith("home/lake/"))
     assert not Path("/tmp/wirehouse-escape.html").exists() and not Path("/tmp/wirehouse-absolute.html").exists()
@@ -246,13 +284,20 @@ def test_flow_without_allow_private_never_contacts_loopback(prefect_server, tmp_
         srv.route("/", Reply(200, {"Content-Type": "text/html"}, german_page("loopback")))
         srv.route("/feed.xml", Reply(200, {"Content-Type": "application/rss+xml"}, b"<rss/>"))
         port = srv.port
-        targets = [srv.url("/"), f"http://localhost:{port}/", f"http://[::ffff:127.0.0.1]:{port}/",
-                   f"http://127.1:{port}/", f"http://2130706433:{port}/", f"http://0.0.0.0:{port}/"]
+        targets = [
+            srv.url("/"),
+            f"http://localhost:{port}/",
+            f"http://[::ffff:127.0.0.1]:{port}/",
+            f"http://127.1:{port}/",
+            f"http://2130706433:{port}/",
+            f"http://0.0.0.0:{port}/",
+        ]
         url_file = tmp_path / "urls.txt"
         url_file.write_text("".join(f"{t}\n" for t in targets))
         home = Home.resolve(tmp_path / "home")
-        summary = ingest_flow(url_files=[str(url_file)], feeds=[srv.url("/feed.xml")], home=str(home.root),
-                              fetch_options=FAST_FETCH)
+        summary = ingest_flow(
+            url_files=[str(url_file)], feeds=[srv.url("/feed.xml")], home=str(home.root), fetch_options=FAST_FETCH
+        )
         assert srv.requests == [], [r.path for r in srv.requests]
     outcomes = _outcomes(home)
     assert outcomes[srv.url("/")] == ("fetch", "blocked_address")
@@ -281,8 +326,13 @@ def test_flow_redirect_into_a_denied_address_is_quarantined(prefect_server, tmp_
         url_file = tmp_path / "urls.txt"
         url_file.write_text("".join(f"{outer.url(p)}\n" for p in ("/to-inner", "/via-hop", "/to-other")))
         home = Home.resolve(tmp_path / "home")
-        ingest_flow(url_files=[str(url_file)], feeds=[outer.url("/feed.xml")], home=str(home.root),
-                    allow_private=True, fetch_options=FAST_FETCH)
+        ingest_flow(
+            url_files=[str(url_file)],
+            feeds=[outer.url("/feed.xml")],
+            home=str(home.root),
+            allow_private=True,
+            fetch_options=FAST_FETCH,
+        )
         assert inner.requests == []
         assert other.hits("/story") == 1, "control: a redirect to an allowed address is followed"
     outcomes = _outcomes(home)

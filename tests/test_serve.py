@@ -78,9 +78,7 @@ def write_config(path: Path, home: Path, feed: str) -> None:
         "[wirehouse]\n"
         f"home = {json.dumps(str(home))}\n"
         "allow_private = true\n\n"
-        "[fetch]\n"
-        + "".join(f"{key} = {value}\n" for key, value in FETCH.items())
-        + "\n[[sources]]\n"
+        "[fetch]\n" + "".join(f"{key} = {value}\n" for key, value in FETCH.items()) + "\n[[sources]]\n"
         'name = "demo"\n'
         f"feeds = [{json.dumps(feed)}]\n"
         f'schedule = {{ interval = "{INTERVAL_S}s" }}\n'
@@ -205,8 +203,14 @@ def test_serve_runs_the_schedule_and_stops_cleanly(serve: Serve):
     flow_run = prefect_get(api_url, f"/flow_runs/{run_id}")
     assert flow_run["auto_scheduled"] is True
     assert flow_run["parameters"] == {
-        "feeds": [serve.feed], "sitemaps": [], "url_files": [], "html_dirs": [], "warcs": [],
-        "home": str(serve.home.root), "allow_private": True, "fetch_options": FETCH,
+        "feeds": [serve.feed],
+        "sitemaps": [],
+        "url_files": [],
+        "html_dirs": [],
+        "warcs": [],
+        "home": str(serve.home.root),
+        "allow_private": True,
+        "fetch_options": FETCH,
     }
     deployment = prefect_get(api_url, f"/deployments/{flow_run['deployment_id']}")
     assert deployment["name"] == "demo"

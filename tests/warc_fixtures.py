@@ -16,11 +16,15 @@ def write_warc(path: Path, pages: list[tuple[str, bytes, str]]) -> Path:
         writer = WARCWriter(stream, gzip=True)
         for url, body, warc_date in pages:
             headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
                 protocol="HTTP/1.1",
             )
             record = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), http_headers=headers,
+                url,
+                "response",
+                payload=BytesIO(body),
+                http_headers=headers,
                 warc_headers_dict={"WARC-Date": warc_date},
             )
             writer.write_record(record)

@@ -65,6 +65,25 @@ def _with_lineage(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, li
     return rows
 
 
+#: Tables that get their article's publication day at load time (partitioned by it, like article_versions).
+PUBLICATION_DAY_FROM_ARTICLE = ("claim_rows",)
+
+
+def _with_publication_day(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
+    """Copy published_date from the article version (loaded earlier in this batch or before)."""
+    if "published_date" in rows.column_names:
+        rows = rows.drop_columns(["published_date"])
+    con.register("day_less_rows", rows)
+    try:
+        return con.execute(
+            "SELECT r.*, a.published_date FROM day_less_rows AS r "
+            "LEFT JOIN (SELECT article_id, published_date FROM article_versions "
+            "           WHERE article_id IN (SELECT article_id FROM day_less_rows)) AS a USING (article_id)"
+        ).to_arrow_table()
+    finally:
+        con.unregister("day_less_rows")
+
+
 def _insert_sql(table: str) -> str:
     if table in UNIQUE_KEYS:
         keys = UNIQUE_KEYS[table]
@@ -162,6 +181,8 @@ def load_batch(
             if rows is None or rows.num_rows == 0:
                 continue
             rows = _with_lineage(con, table, rows, lineage)
+            if table in PUBLICATION_DAY_FROM_ARTICLE:
+                rows = _with_publication_day(con, rows)
             con.register("batch_rows", rows)
             try:
                 result = con.execute(_insert_sql(table)).fetchone()

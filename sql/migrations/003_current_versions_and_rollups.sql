@@ -88,5 +88,13 @@ COMMENT ON COLUMN figure_conflict_rows.figures IS 'The figures as written.';
 COMMENT ON COLUMN figure_conflict_rows.claim_ids IS 'The claims that take part.';
 COMMENT ON COLUMN figure_conflict_rows.run_id IS 'Run that recomputed them.';
 
+-- Claims carry their article's publication day, so queries over a date range read only those months' files.
+ALTER TABLE claim_rows ADD COLUMN published_date DATE;
+COMMENT ON COLUMN claim_rows.published_date IS 'Publication day of the article (copied from article_versions when the claim is loaded).';
+UPDATE claim_rows SET published_date = a.published_date
+FROM article_versions AS a
+WHERE a.article_id = claim_rows.article_id;
+ALTER TABLE claim_rows SET PARTITIONED BY (year(published_date), month(published_date));
+
 -- An older warehouse gets superseded_versions, the rollups and figure_conflict_rows filled from its rows by warehouse/rollups.py
 -- right after this migration, with the same code that maintains them on every load.

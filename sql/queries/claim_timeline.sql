@@ -37,5 +37,6 @@ JOIN selected USING (claim_id)
 JOIN articles AS a USING (article_id)
 LEFT JOIN claim_dates AS d USING (claim_id)
 LEFT JOIN entity_names AS sp ON sp.entity_id = c.speaker_entity_id
-WHERE coalesce(a.published_date, CAST(a.published_at AS DATE)) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+WHERE c.published_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+  AND a.published_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
 ORDER BY event_from, event_to, a.published_at, c.content_start;

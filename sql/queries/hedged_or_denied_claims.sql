@@ -44,5 +44,6 @@ JOIN relations AS r USING (claim_id)
 JOIN articles AS a USING (article_id)
 LEFT JOIN entity_names AS sp ON sp.entity_id = c.speaker_entity_id
 WHERE (c.hedged OR c.polarity IN ('denied', 'declined_to_confirm', 'questioned'))
-  AND coalesce(a.published_date, CAST(a.published_at AS DATE)) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+  AND c.published_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+  AND a.published_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
 ORDER BY a.published_at DESC NULLS LAST, c.content_start;

@@ -19,10 +19,11 @@ about_claims AS (
 matched AS (
     SELECT c.*, a.published_at, coalesce(a.site_name, a.source) AS outlet, a.url,
            coalesce(sp.name, c.speaker_text) AS speaker
-    FROM claims AS c
+    FROM claim_rows AS c
     JOIN articles AS a USING (article_id)
     LEFT JOIN entity_names AS sp ON sp.entity_id = c.speaker_entity_id
-    WHERE coalesce(a.published_date, CAST(a.published_at AS DATE)) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+    WHERE c.published_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND a.published_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
       AND (contains(lower(coalesce(sp.name, '')), lower($speaker))
            OR contains(lower(coalesce(c.speaker_entity_id, '')), lower($speaker))
            OR contains(lower(c.speaker_text), lower($speaker)))
@@ -44,7 +45,8 @@ SELECT
                        || CASE WHEN d.date_to <> d.date_from THEN '..' || CAST(d.date_to AS VARCHAR) ELSE '' END,
                        '; ' ORDER BY d.date_from)
      FROM claim_dates AS d WHERE d.claim_id = m.claim_id) AS dates,
-    m.cluster_id,
+    coalesce(k.cluster_id, m.claim_id) AS cluster_id,  -- as the claims view gives it
     m.url
 FROM matched AS m
+LEFT JOIN claim_clusters AS k USING (claim_id)
 ORDER BY m.published_at NULLS LAST, m.article_id, m.content_start;
