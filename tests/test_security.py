@@ -3,6 +3,7 @@ file paths, and the SSRF guard holds end to end through the ingest flow (loopbac
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import ipaddress
@@ -10,6 +11,7 @@ import json
 import uuid
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -19,6 +21,7 @@ from flows.fetching import AddressPolicy, fetch_many, fetch_one
 from tests.hostile_cases import german_page
 from tests.http_script_server import Reply, ScriptServer
 from warehouse.lake import connect, open_writer
+from warehouse.load import load_batch
 from warehouse.paths import Home
 
 FAST_FETCH = {"per_host_delay_s": 0.0, "timeout_s": 2.0, "retries": 0}
@@ -53,21 +56,33 @@ def cli(*args: str):
 def sql_home(tmp_path_factory) -> Home:
     """A small warehouse written directly: one article, two entities with mentions, one quarantine row."""
     home = Home.resolve(tmp_path_factory.mktemp("sql") / "home")
+    now = dt.datetime.now(dt.UTC)
+    rows = {
+        "article_versions": [
+            {
+                "article_id": "a1",
+                "doc_id": "d1",
+                "url": "https://gazette.example/1",
+                "site_name": "Gazette",
+                "text": "Alice met Acme.",
+                "fetched_at": now,
+                "published_at": now,
+                "published_date": now.date(),
+            }
+        ],
+        "entities": [
+            {"entity_id": "p:alice", "kind": "PERSON", "name": "Alice"},
+            {"entity_id": "o:acme", "kind": "ORG", "name": "Acme"},
+        ],
+        "mentions": [
+            {"article_id": "a1", "entity_id": "p:alice", "surface": "Alice"},
+            {"article_id": "a1", "entity_id": "o:acme", "surface": "Acme"},
+        ],
+        "quarantine": [{"quarantine_id": "q1", "stage": "fetch", "error_class": "http_404"}],
+    }
+    lineage = {"run_id": "r1", "code_version": "test", "transform_version": "test"}
     with open_writer(home) as con:
-        con.execute(
-            "INSERT INTO article_versions (article_id, doc_id, url, site_name, text, fetched_at, published_at, "
-            "published_date) VALUES ('a1', 'd1', 'https://gazette.example/1', 'Gazette', 'Alice met Acme.', now(), "
-            "now(), current_date)"
-        )
-        con.execute(
-            "INSERT INTO entities (entity_id, kind, name) VALUES ('p:alice', 'PERSON', 'Alice'), "
-            "('o:acme', 'ORG', 'Acme')"
-        )
-        con.execute(
-            "INSERT INTO mentions (article_id, entity_id, surface) VALUES ('a1', 'p:alice', 'Alice'), "
-            "('a1', 'o:acme', 'Acme')"
-        )
-        con.execute("INSERT INTO quarantine (quarantine_id, stage, error_class) VALUES ('q1', 'fetch', 'http_404')")
+        load_batch(con, {table: pa.Table.from_pylist(r) for table, r in rows.items()}, lineage)
     return home
 
 
