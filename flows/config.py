@@ -74,8 +74,25 @@ def _tuple(value: object, key: str, name: str) -> tuple[str, ...]:
     raise ConfigError(f"source {name!r}: {key} must be a string or a list of strings")
 
 
+#: What each part of wirehouse.toml may say; anything else is a typo that would otherwise be silently ignored.
+KNOWN_KEYS = {
+    "": {"wirehouse", "fetch", "sources"},
+    "wirehouse": {"home", "user_agent", "allow_private"},
+    "sources": {"name", "feeds", "sitemaps", "urls", "html_dirs", "warcs", "schedule"},
+    "schedule": {"cron", "interval"},
+}
+
+
+def _check_keys(table: dict, part: str, where: str) -> None:
+    unknown = sorted(set(table) - KNOWN_KEYS[part])
+    if unknown:
+        raise ConfigError(f"{where} has unknown settings {unknown}; known: {sorted(KNOWN_KEYS[part])}")
+
+
 def parse_config(data: dict) -> Config:
+    _check_keys(data, "", "wirehouse.toml")
     settings = data.get("wirehouse", {})
+    _check_keys(settings, "wirehouse", "[wirehouse]")
     fetch = dict(data.get("fetch", {}))
     if "user_agent" in settings:
         fetch["user_agent"] = settings["user_agent"]
@@ -88,7 +105,9 @@ def parse_config(data: dict) -> Config:
         name = raw.get("name")
         if not name or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
             raise ConfigError(f"every [[sources]] needs a name of letters, digits, '-', '_' or '.', got {name!r}")
+        _check_keys(raw, "sources", f"[[sources]] {name}")
         schedule = raw.get("schedule", {})
+        _check_keys(schedule, "schedule", f"the schedule of source {name}")
         sources.append(
             SourceConfig(
                 name=name,

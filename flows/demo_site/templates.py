@@ -79,9 +79,7 @@ OUTLETS: dict[str, Outlet] = {
                 "We and our 143 partners use cookies to keep the Ledger afloat and to measure our readership."
             ),
             newsletter_title="The Tide Table",
-            newsletter_text=(
-                "The morning briefing from the Ledger newsroom, delivered before the first ferry leaves."
-            ),
+            newsletter_text=("The morning briefing from the Ledger newsroom, delivered before the first ferry leaves."),
             most_read_label="Most read on the Ledger",
             related_label="More on this story",
             share_label="Share this article",
@@ -100,13 +98,9 @@ OUTLETS: dict[str, Outlet] = {
             feed_kind="atom",
             layout="meridian",
             sections=("U.S.", "World", "Markets", "Energy", "Science", "Video"),
-            cookie_text=(
-                "Meridian Daily values your privacy. Click Accept to allow personalized advertising cookies."
-            ),
+            cookie_text=("Meridian Daily values your privacy. Click Accept to allow personalized advertising cookies."),
             newsletter_title="Noon Brief",
-            newsletter_text=(
-                "Sign up for Noon Brief: five stories you need, every weekday at 12 p.m. Eastern."
-            ),
+            newsletter_text=("Sign up for Noon Brief: five stories you need, every weekday at 12 p.m. Eastern."),
             most_read_label="Most Popular at Meridian",
             related_label="Read next",
             share_label="Share on social",
@@ -126,8 +120,7 @@ OUTLETS: dict[str, Outlet] = {
             layout="northgate",
             sections=("Europe", "Germany", "Netherlands", "Africa", "Economy", "Culture"),
             cookie_text=(
-                "This site stores small files on your device. By continuing "
-                "to read the Post you agree to this."
+                "This site stores small files on your device. By continuing to read the Post you agree to this."
             ),
             newsletter_title="The Northgate Weekender",
             newsletter_text=(
@@ -146,19 +139,13 @@ OUTLETS: dict[str, Outlet] = {
             feed_kind="rss",
             layout="wire",
             sections=("Top News", "Politics", "Defense", "Business", "Africa", "Europe"),
-            cookie_text=(
-                "Capital Wire uses cookies and similar technologies. Manage your choices at any time."
-            ),
+            cookie_text=("Capital Wire uses cookies and similar technologies. Manage your choices at any time."),
             newsletter_title="The Wire at Six",
-            newsletter_text=(
-                "Get the Wire at Six: the evening digest of what moved markets and capitals today."
-            ),
+            newsletter_text=("Get the Wire at Six: the evening digest of what moved markets and capitals today."),
             most_read_label="Trending on Capital Wire",
             related_label="Related Coverage",
             share_label="Share via email",
-            copyright_line=(
-                "© 2024 Capital Wire Service Inc. Republication without written consent is prohibited."
-            ),
+            copyright_line=("© 2024 Capital Wire Service Inc. Republication without written consent is prohibited."),
             legal_links=(
                 "Licensing",
                 "Accessibility statement",
@@ -263,8 +250,7 @@ def _list_items(ctx: PageContext, articles: Sequence[DemoArticle], li_class: str
 def _nav_links(ctx: PageContext) -> str:
     base = ctx.base_url + ctx.outlet.home_path
     return "\n".join(
-        f'<li><a href="{_e(base)}#{_e(s.lower().replace(".", ""))}">{_e(s)}</a></li>'
-        for s in ctx.outlet.sections
+        f'<li><a href="{_e(base)}#{_e(s.lower().replace(".", ""))}">{_e(s)}</a></li>' for s in ctx.outlet.sections
     )
 
 
@@ -570,8 +556,7 @@ def render_outlet_home(outlet: Outlet, articles: Sequence[DemoArticle], base_url
 def render_index(outlets: Sequence[Outlet], articles: Sequence[DemoArticle], base_url: str) -> str:
     """The site root: every outlet, its feed (linked for autodiscovery) and its sitemap."""
     links = "\n".join(
-        f'<link rel="alternate" type="{o.feed_type}" title="{_e(o.name)}" '
-        f'href="{_e(base_url + o.feed_path)}">'
+        f'<link rel="alternate" type="{o.feed_type}" title="{_e(o.name)}" href="{_e(base_url + o.feed_path)}">'
         for o in outlets
     )
     sections = []
