@@ -295,67 +295,6 @@ class PrefectAccounting:
         }
 
 
-@contextmanager
-def quoted_loads():
-    """The recommended fix, applied from outside: hand load_task its rows as prefect quote(), so Prefect does not
-    walk (and rebuild) every row dict of the batch when it resolves the task's inputs."""
-    from prefect.utilities.annotations import quote
-
-    from flows import tasks
-
-    real = tasks.load_task
-
-    class QuotedLoad:
-        def __call__(self, con, rows, *args, **kwargs):
-            return real(con, quote(rows), *args, **kwargs)
-
-        def __getattr__(self, name):
-            return getattr(real, name)
-
-    tasks.load_task = QuotedLoad()
-    try:
-        yield
-    finally:
-        tasks.load_task = real
-
-
-@contextmanager
-def skip_known_batches():
-    """The recommended re-run fix, applied from outside: a batch whose pages are all already stored runs inline
-    (extract_pages only skips them), so an unchanged re-run never starts the worker pool and its model loads."""
-    from concurrent.futures import Executor, ProcessPoolExecutor
-
-    import flows.ingest as ingest_module
-    from flows.executors import InlineExecutor
-    from flows.stages import sha256_bytes
-
-    real_make = ingest_module.make_executor
-
-    class SkipKnown(Executor):
-        def __init__(self, pool: Executor) -> None:
-            self.pool, self.inline = pool, InlineExecutor()
-
-        def submit(self, fn, /, *args, **kwargs):
-            pages, known = args[0], args[1]
-            todo = [p for p in pages if p.body and not p.failed and not p.not_modified]
-            if all(sha256_bytes(p.body) in known for p in todo):
-                return self.inline.submit(fn, *args, **kwargs)
-            return self.pool.submit(fn, *args, **kwargs)
-
-        def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-    def make(workers=1, dask_address=None, model=None):
-        executor = real_make(workers, dask_address, model)
-        return SkipKnown(executor) if isinstance(executor, ProcessPoolExecutor) else executor
-
-    ingest_module.make_executor = make
-    try:
-        yield
-    finally:
-        ingest_module.make_executor = real_make
-
-
 # ------------------------------------------------------------------------------------------------ ingest runs
 
 
@@ -377,7 +316,6 @@ def ingest(
     accounting: PrefectAccounting | None = None,
     rss: bool = False,
     batch_size: int = BATCH_SIZE,
-    quote: bool = False,
 ) -> dict:
     from flows.ingest import ingest_flow
 
@@ -386,13 +324,12 @@ def ingest(
     t0 = time.perf_counter()
     with (
         accounting.patched(ingest_flow) if accounting else _nothing(),
-        quoted_loads() if quote else _nothing(),
         sampler or _nothing(),
     ):
         summary = ingest_flow(html_dirs=[str(directory)], home=str(home), workers=workers, batch_size=batch_size)
     wall = time.perf_counter() - t0
     result = {
-        "kind": f"ingest-w{workers}" + ("-quote" if quote else ""),
+        "kind": f"ingest-w{workers}",
         "workers": workers,
         "pages": len(html_files(directory)),
         "articles": summary["extracted"],
@@ -540,20 +477,10 @@ def throughput(args) -> dict:
                 rnd["w2"] = ingest(directory, root / f"home-w2-{r}", workers=2)
                 log(f"round {r + 1}: re-run, workers=2")
                 rnd["rerun_w2"] = ingest(directory, root / f"home-w2-{r}", workers=2)
-                if args.quote:
-                    log(f"round {r + 1}: ingest workers=2, loads quoted")
-                    rnd["w2_quote"] = ingest(directory, root / f"home-w2q-{r}", workers=2, quote=True)
-                log(f"round {r + 1}: re-run, workers=2, batches with nothing new run inline")
-                rnd["rerun_w2_skip"] = ingest(directory, root / f"home-w2-{r}", workers=2, skip_known=True)
                 log(f"round {r + 1}: baseline, this process")
                 rnd["baseline_w1"] = baseline(directory, 1)
                 log(f"round {r + 1}: ingest workers=1 (with Prefect accounting)")
                 rnd["w1"] = ingest(directory, root / f"home-w1-{r}", workers=1, accounting=PrefectAccounting())
-                if args.quote:
-                    log(f"round {r + 1}: ingest workers=1, loads quoted (with Prefect accounting)")
-                    rnd["w1_quote"] = ingest(
-                        directory, root / f"home-w1q-{r}", workers=1, quote=True, accounting=PrefectAccounting()
-                    )
                 log(f"round {r + 1}: re-run, workers=1")
                 rnd["rerun_w1"] = ingest(directory, root / f"home-w1-{r}", workers=1, accounting=PrefectAccounting())
                 rnd["counts_w1"] = counts(root / f"home-w1-{r}")
@@ -588,24 +515,10 @@ def ratios(rnd: dict) -> dict:
         "baseline_speedup": b2["articles_per_s"] / b1["articles_per_s"],
         "rerun_pct_w1": 100 * rnd["rerun_w1"]["wall_s"] / w1["wall_s"],
         "rerun_pct_w2": 100 * rnd["rerun_w2"]["wall_s"] / w2["wall_s"],
-        "rerun_pct_w2_skip": 100 * rnd["rerun_w2_skip"]["wall_s"] / w2["wall_s"]
-        if "rerun_w2_skip" in rnd
-        else float("nan"),
         "prefect_ms_per_article": 1000 * prefect["total_s"] / max(1, w1["articles"]),
         "prefect_rerun_ms_per_page": 1000 * rnd["rerun_w1"]["prefect"]["total_s"] / max(1, rnd["rerun_w1"]["pages"]),
         "same_rows_w1_w2": float(rnd["counts_w1"] == rnd["counts_w2"]),
     }
-    if "w1_quote" in rnd:
-        q1, q2 = rnd["w1_quote"], rnd["w2_quote"]
-        out.update(
-            w1_quote_articles_per_s=q1["articles_per_s"],
-            w2_quote_articles_per_s=q2["articles_per_s"],
-            w1_quote_gain=q1["articles_per_s"] / w1["articles_per_s"],
-            w2_quote_gain=q2["articles_per_s"] / w2["articles_per_s"],
-            w2_quote_vs_baseline_w2=q2["articles_per_s"] / b2["articles_per_s"],
-            speedup_quote_w2_over_w1=q2["articles_per_s"] / q1["articles_per_s"],
-            prefect_quote_ms_per_article=1000 * q1["prefect"]["total_s"] / max(1, q1["articles"]),
-        )
     return out
 
 
@@ -652,11 +565,8 @@ def print_report(mode: str, result: dict) -> None:
                 "baseline_w2",
                 "w1",
                 "w2",
-                "w1_quote",
-                "w2_quote",
                 "rerun_w1",
                 "rerun_w2",
-                "rerun_w2_skip",
             ):
                 if key not in rnd:
                     continue
@@ -694,12 +604,6 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--pages", type=int, default=1000)
     t.add_argument("--repeat", type=int, default=1)
     t.add_argument("--no-profile", dest="profile", action="store_false")
-    t.add_argument(
-        "--no-quote",
-        dest="quote",
-        action="store_false",
-        help="skip the runs with the recommended quote() fix for load_task applied",
-    )
     r = sub.add_parser("rss")
     r.add_argument("--sizes", default="1000,20000")
     r.add_argument("--workers", type=int, default=2)

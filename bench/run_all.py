@@ -114,15 +114,6 @@ def pipeline_section(tp: dict) -> list[str]:
             s["rerun_pct_w1"],
         )
     )
-    if s.get("rerun_pct_w2_skip", float("nan")) == s.get("rerun_pct_w2_skip"):  # present, not NaN
-        out.append(
-            row(
-                "  the same with batches of known pages run inline (fix)",
-                f"{s['rerun_pct_w2_skip']:.1f} %",
-                "rerun_pct_w2",
-                s["rerun_pct_w2_skip"],
-            )
-        )
     out.append(
         row(
             "PREFECT overhead per article (workers=1)",
@@ -133,53 +124,14 @@ def pipeline_section(tp: dict) -> list[str]:
     )
     out.append(row("  per page of an unchanged re-run", f"{s['prefect_rerun_ms_per_page']:.2f} ms"))
     out.append(row("same row counts workers=1 vs workers=2", "yes" if s["same_rows_w1_w2"] == 1 else "NO"))
-    if "w2_quote_articles_per_s" in s:
-        out.append("  with the recommended fix (load_task gets its rows as prefect quote()), same run:")
-        out.append(row("  ingest workers=1 + quote", f"{s['w1_quote_articles_per_s']:.2f} art/s"))
-        out.append(
-            row(
-                "  ingest workers=2 + quote",
-                f"{s['w2_quote_articles_per_s']:.2f} art/s",
-                "w2_articles_per_s",
-                s["w2_quote_articles_per_s"],
-            )
-        )
-        out.append(row("  gain workers=1 / workers=2", f"{s['w1_quote_gain']:.2f}x / {s['w2_quote_gain']:.2f}x"))
-        out.append(
-            row(
-                "  workers=2 + quote / baseline 2 procs",
-                f"{s['w2_quote_vs_baseline_w2']:.2f}x",
-                "w2_vs_baseline_w2",
-                s["w2_quote_vs_baseline_w2"],
-            )
-        )
-        out.append(
-            row(
-                "  speedup workers=2 over workers=1, both + quote",
-                f"{s['speedup_quote_w2_over_w1']:.2f}x",
-                "speedup_w2_over_w1",
-                s["speedup_quote_w2_over_w1"],
-            )
-        )
-        out.append(
-            row(
-                "  Prefect overhead per article + quote",
-                f"{s['prefect_quote_ms_per_article']:.2f} ms",
-                "prefect_ms_per_article",
-                s["prefect_quote_ms_per_article"],
-            )
-        )
     out.append("  stage seconds (round 1; extract/transform are summed over workers):")
     for key in (
         "baseline_w1",
         "baseline_w2",
         "w1",
         "w2",
-        "w1_quote",
-        "w2_quote",
         "rerun_w1",
         "rerun_w2",
-        "rerun_w2_skip",
     ):
         if key not in r0:
             continue

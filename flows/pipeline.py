@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from itertools import islice
 
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows import progress, tasks
 from flows.executors import InlineExecutor
@@ -103,7 +104,8 @@ class Pipeline:
         in_flight: int = 1,
     ) -> None:
         self.con, self.home, self.model, self.params, self.lock_wait_s = con, home, model, params, lock_wait_s
-        self.executor = executor or InlineExecutor()
+        self._inline = InlineExecutor()
+        self.executor = executor or self._inline
         self.in_flight = max(1, in_flight)
         self.summary = RunSummary(run_id=current_run_id(), flow=flow_name, started_at=datetime.now(UTC))
         self.aliases = state.user_aliases(con)
@@ -137,8 +139,16 @@ class Pipeline:
         """
         hashes = [sha256_bytes(p.body) for p in pages if p.body] if skip_known else []
         known = state.known_raw_hashes(self.con, hashes)
+        # a batch with nothing new only skips its pages: no reason to wake worker processes and their models
+        nothing_new = bool(hashes) and set(hashes) <= known
         future = tasks.process_task.submit(
-            self.executor, pages, known, self.aliases, self.model, keep_article, self._submitted
+            self._inline if nothing_new else self.executor,
+            quote(pages),  # quote: Prefect would otherwise walk every page of the batch to resolve inputs
+            known,
+            self.aliases,
+            self.model,
+            keep_article,
+            self._submitted,
         )
         self._submitted += 1
         fetched = sum(1 for p in pages if not p.failed and not p.not_modified)
@@ -182,7 +192,7 @@ class Pipeline:
         """
         t0 = time.perf_counter()
         to_analyse = stored_articles if stored_articles is not None else rows.get("article_versions", [])
-        derived = tasks.transform_task(to_analyse, self.aliases, self.model, self.summary.batches)
+        derived = tasks.transform_task(quote(to_analyse), self.aliases, self.model, self.summary.batches)
         self.timed("transform", t0)
         _merge(rows, derived, keep_stages)
         return self.load(rows, discovered, fetched, replacement)
@@ -218,7 +228,7 @@ class Pipeline:
         }
         t0 = time.perf_counter()
         inserted = tasks.load_task(
-            self.con, {**rows, "run_batches": [run_row]}, self.lineage, replacement, index, self.locked
+            self.con, quote({**rows, "run_batches": [run_row]}), self.lineage, replacement, index, self.locked
         )
         self.timed("load", t0)
         summary.batches += 1
