@@ -85,7 +85,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> None:
     con.execute("BEGIN")
     try:
         con.execute(sql_file.text)
-        if sql_file.version in FILL_AFTER and sql_file.path.parent.name == "migrations":
+        if sql_file.version in FILL_AFTER:
             FILL_AFTER[sql_file.version](con)
         con.execute("DELETE FROM schema_migrations WHERE name = ?", [sql_file.path.name])
         con.execute(

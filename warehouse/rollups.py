@@ -49,6 +49,8 @@ SCOPE_CLAIMS_SQL = (
     "WHERE article_id IN (SELECT article_id FROM scope_articles) GROUP BY article_id"
 )
 ALL_DOCS = "true"
+#: Registered in place of the affected documents when every document is in scope (ALL_DOCS ignores it).
+NO_DOCS = pa.table({"doc_id": pa.array([], pa.string())})
 AFFECTED_DOCS = "doc_id IN (SELECT doc_id FROM affected_docs)"
 
 
@@ -111,7 +113,7 @@ def contributions(con: duckdb.DuckDBPyConnection, docs: pa.Table | None) -> dict
     """Each rollup's rows for the current versions of the given documents (all documents when None)."""
     if docs is not None and docs.num_rows == 0:
         return {}
-    with _registered(con, affected_docs=docs if docs is not None else pa.table({"doc_id": pa.array([], pa.string())})):
+    with _registered(con, affected_docs=docs if docs is not None else NO_DOCS):
         scope = con.execute(
             SCOPE_ARTICLES_SQL.format(docs=ALL_DOCS if docs is None else AFFECTED_DOCS)
         ).to_arrow_table()
@@ -129,7 +131,7 @@ def update_superseded(con: duckdb.DuckDBPyConnection, docs: pa.Table | None, run
     if docs is not None and docs.num_rows == 0:
         return
     where = ALL_DOCS if docs is None else AFFECTED_DOCS
-    with _registered(con, affected_docs=docs if docs is not None else pa.table({"doc_id": pa.array([], pa.string())})):
+    with _registered(con, affected_docs=docs if docs is not None else NO_DOCS):
         wanted = con.execute(SUPERSEDED_SQL.format(docs=where)).to_arrow_table()
         with _registered(con, wanted_superseded=wanted):
             con.execute(
