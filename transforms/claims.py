@@ -25,7 +25,7 @@ from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
 from transforms.quotes import find_quotes, strip_marks
 
-TRANSFORM_VERSION = "claims-1"
+TRANSFORM_VERSION = "claims-2"
 
 CLAIM_COLUMNS = ("claim_id", "article_id", "speaker_entity_id", "speaker_text", "speaker_kind", "cue", "content",
                  "content_start", "content_end", "is_direct", "polarity", "hedged", "hedge_cues", "sentence_index")

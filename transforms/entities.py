@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from transforms.gazetteers import ANY_CLASS, LINKABLE, RULER_EXCLUDE, Entry, Gazetteer, load_gazetteer
 from transforms.names import normalise_name, slug_id
 
-TRANSFORM_VERSION = "entities-1"
+TRANSFORM_VERSION = "entities-2"
 KINDS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
 ENTITY_COLUMNS = ("entity_id", "kind", "name", "country_code", "geonames_id", "wikidata_id")
 MENTION_COLUMNS = (

