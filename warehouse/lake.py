@@ -20,6 +20,11 @@ DEFAULT_LOAD_WAIT_S = 600.0
 #: Set to a DuckLake catalog string ("postgres:dbname=wirehouse host=...") to share one lake between machines.
 CATALOG_ENV = "WIREHOUSE_CATALOG"
 DATA_PATH_ENV = "WIREHOUSE_DATA_PATH"
+#: DuckDB memory cap of a writing connection (env WIREHOUSE_WRITER_MEMORY): the writer shares the machine with
+#: the NLP workers, and DuckDB keeps what it once used (its default cap is 80 % of RAM), so without a cap the
+#: main process grows with the warehouse. Bigger sorts and joins spill to the lake's temporary directory.
+WRITER_MEMORY_ENV = "WIREHOUSE_WRITER_MEMORY"
+DEFAULT_WRITER_MEMORY = "512MB"
 
 
 class WarehouseMissing(RuntimeError):
@@ -78,6 +83,9 @@ def connect(
     con = connect_offline(_needs_extensions(home))
     con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
     con.execute(f"USE {CATALOG_ALIAS}")
+    if not read_only:
+        con.execute("SET memory_limit = $limit", {"limit": os.environ.get(WRITER_MEMORY_ENV) or DEFAULT_WRITER_MEMORY})
+        con.execute("SET temp_directory = $dir", {"dir": str(home.root / "tmp")})
     if read_only:
         # Readers touch the lake's own files only: no COPY TO, no reading or attaching other paths.
         con.execute("SET allowed_directories = $dirs", {"dirs": [data_path(home)]})
