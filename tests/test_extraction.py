@@ -107,3 +107,59 @@ def test_quality_on_a_sample_of_the_shared_corpus(shared_corpus):
     f1 = 2 * precision * recall / (precision + recall)
     print(f"sample extraction P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
     assert f1 > 0.88
+
+
+def _page_with(before: str, after: str, description: str = "") -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    meta = f'<meta name="description" content="{description}">' if description else ""
+    return f"""<!doctype html><html lang="en"><head><title>Port traffic falls</title>{meta}</head><body>
+<article><h1>Port traffic falls</h1>{before}{paragraphs}{after}</article></body></html>""".encode()
+
+
+STANDFIRST = "Container volumes dropped by a fifth as a dispute over night shifts left cranes idle at the harbour."
+
+
+def test_a_visible_standfirst_leads_the_text():
+    page = _page_with(f'<div class="teaser"><strong>{STANDFIRST}</strong></div>', "", description=STANDFIRST)
+    text = extract_article(page, "https://gazette.example/x").text
+    assert text.startswith(STANDFIRST)
+    assert text.count(STANDFIRST) == 1
+    assert PARAGRAPHS[0] in text
+
+
+def test_a_description_the_page_does_not_show_stays_out():
+    hidden = "The best port news, every day, from the most trusted harbour newspaper in the whole wide region."
+    text = extract_article(_page_with("", "", description=hidden), "https://gazette.example/x").text
+    assert hidden not in text
+
+
+def test_read_also_teasers_inside_the_body_are_dropped():
+    teaser = '<p>Read more: <a href="/other">Council approves the new ferry timetable</a></p>'
+    text = extract_article(
+        _page_with("", "").replace(b"</p><p>Officials", f"</p>{teaser}<p>Officials".encode()),
+        "https://gazette.example/x",
+    ).text
+    assert "Council approves the new ferry timetable" not in text
+    assert all(p in text for p in PARAGRAPHS)
+
+
+def test_trailing_link_lists_and_prompts_are_cut():
+    after = (
+        "<p>More on this topic:</p>"
+        '<p><a href="/a">Shipping lines divert vessels north</a></p>'
+        '<p><a href="/b">Crane operators strike again</a></p>'
+        "<p>Sign up for our daily newsletter to get the latest news.</p>"
+    )
+    text = extract_article(_page_with("", after), "https://gazette.example/x").text
+    assert text.rstrip().endswith(PARAGRAPHS[-1])
+    for junk in ("More on this topic", "Shipping lines divert", "Crane operators", "newsletter"):
+        assert junk not in text
+
+
+def test_clean_main_text_only_cuts_prompts_and_link_labels_at_the_end():
+    from transforms.extraction import clean_main_text
+
+    text = "\n".join(
+        [PARAGRAPHS[0], "Residents can subscribe to alerts on the council website.", *PARAGRAPHS[1:], "Home"]
+    )
+    assert clean_main_text(text, None, "", {"Home"}) == text.removesuffix("\nHome")

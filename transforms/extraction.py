@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,12 +12,33 @@ import py3langid
 import trafilatura
 from lxml import html as lxml_html
 
-EXTRACTOR_VERSION = f"extract-2/trafilatura-{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"extract-3/trafilatura-{trafilatura.__version__}"
 MIN_TEXT_CHARS = 200
 #: Main text made mostly of link labels is a section front or a list of links, not an article.
 MAX_LINK_TEXT_SHARE = 0.5
 #: Leading bytes of formats that are never an HTML page, whatever the Content-Type says.
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"BZh")
+#: A description shorter than this is a slogan or a stub, not a standfirst.
+MIN_STANDFIRST_CHARS = 40
+#: Lines at least this long are body text whatever words they contain.
+MAX_BOILERPLATE_LINE_CHARS = 250
+#: "Read also: <other article>" teasers inside the body, in the languages the pipeline sees most.
+READ_MORE_LINE = re.compile(
+    r"^\W{0,3}(read (more|also|next)|see also|related( articles?| stories| content)?|more on this"
+    r"|lesen sie (auch|hier|mehr)|mehr zum thema|auch interessant|das könnte sie auch interessieren"
+    r"|weitere artikel|czytaj (też|także|również|więcej)|zobacz (też|także|również)|(à )?lire aussi"
+    r"|à voir aussi|le puede interesar|lea también|le(er|a) más|vea también|te puede interesar"
+    r"|contenido relacionado|leggi anche|ler também|veja também)\b",
+    re.IGNORECASE,
+)
+#: Calls to action that end a page below the article (newsletter, subscription, copyright, login prompts).
+TRAILING_PROMPT = re.compile(
+    r"newsletter|subscribe|sign up|follow us|all rights reserved|©|copyright|cookies|abonnieren|abonnez"
+    r"|suscr[ií]b|unterstütze|support (our|us)|download (the|our) .*app|eingeloggt|logged in",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\"”“»«)]$")
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 
 
 class ExtractionFailed(Exception):
@@ -136,6 +158,60 @@ def link_text_share(text: str, anchors: set[str]) -> float:
     return sum(len(line) for line in lines if line in anchors) / total if total else 0.0
 
 
+def visible_text(tree: lxml_html.HtmlElement) -> str:
+    """The page's rendered body text (no script, style, noscript or template), whitespace collapsed."""
+    return " ".join(" ".join(tree.xpath(_VISIBLE_TEXT)).split())
+
+
+def add_standfirst(text: str, description: str | None, page_text: str) -> str:
+    """Put the page's description in front of the text when the page shows it and the text lacks it.
+
+    The standfirst (lead, teaser, intro under the headline) is part of the article, but trafilatura drops most
+    of them because they sit outside the body container. The meta description is usually that standfirst;
+    it is only taken when it is visible on the page, so a description written for search engines alone stays out.
+    """
+    lead = " ".join((description or "").split())
+    if len(lead) < MIN_STANDFIRST_CHARS or lead in " ".join(text.split()) or lead not in page_text:
+        return text
+    return f"{lead}\n{text}"
+
+
+def drop_read_more_lines(text: str) -> str:
+    """Remove "Read also: <headline>" lines: teasers for other articles placed inside the body."""
+    kept = [
+        line
+        for line in text.splitlines()
+        if not (READ_MORE_LINE.match(" ".join(line.split())) and len(line) < MAX_BOILERPLATE_LINE_CHARS)
+    ]
+    return "\n".join(kept)
+
+
+def trim_trailing_boilerplate(text: str, anchors: set[str]) -> str:
+    """Cut what follows the article at the end of the text: link labels (related or most-read lists), calls to
+    subscribe or follow, copyright lines, and the short heading ("More on this topic:") that introduced them."""
+    lines = text.rstrip().splitlines()
+    dropped = False
+    while len(lines) > 1:
+        line = " ".join(lines[-1].split())
+        if not line:
+            lines.pop()
+        elif len(line) < MAX_BOILERPLATE_LINE_CHARS and (line in anchors or TRAILING_PROMPT.search(line)):
+            lines.pop()
+            dropped = True
+        elif dropped and len(line) < 80 and (line.endswith(":") or not _SENTENCE_END.search(line)):
+            lines.pop()
+            dropped = False
+        else:
+            break
+    return "\n".join(lines)
+
+
+def clean_main_text(text: str, description: str | None, page_text: str, anchors: set[str]) -> str:
+    """trafilatura's main text with the standfirst added and in-body and trailing boilerplate removed."""
+    text = add_standfirst(text.strip(), description, page_text)
+    return trim_trailing_boilerplate(drop_read_more_lines(text), anchors).strip()
+
+
 def extract_article(body: bytes, url: str) -> ExtractedArticle:
     """Extract one page; raises ExtractionFailed with a reason class instead of returning junk."""
     check_html_bytes(body)
@@ -143,10 +219,13 @@ def extract_article(body: bytes, url: str) -> ExtractedArticle:
     if tree is None:
         raise ExtractionFailed("unparsable_html", "the page could not be parsed as HTML")
     anchors = _anchor_texts(tree)  # before trafilatura, which may prune the tree
+    page_text = visible_text(tree)
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     text = (document.text or "").strip() if document is not None else ""
+    if text:
+        text = clean_main_text(text, document.description, page_text, anchors)
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionFailed(
             "no_main_text", f"no article text found ({len(text)} characters of main text, need {MIN_TEXT_CHARS})"
