@@ -33,7 +33,8 @@ READ_MORE_LINE = re.compile(
 )
 #: Calls to action that end a page below the article (newsletter, subscription, copyright, login prompts).
 TRAILING_PROMPT = re.compile(
-    r"newsletter|subscribe|sign up|follow us|all rights reserved|©|copyright|cookies|abonnieren|abonnez"
+    r"newsletter|subscribe|sign up|follow us|all rights reserved|©|copyright|(accept|use|using) cookies"
+    r"|cookie (settings|policy|consent)|abonnieren|abonnez"
     r"|suscr[ií]b|unterstütze|support (our|us)|download (the|our) .*app|eingeloggt|logged in",
     re.IGNORECASE,
 )
