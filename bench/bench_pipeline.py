@@ -150,11 +150,11 @@ def baseline(directory: Path, workers: int, model: str | None = None) -> dict:
 class RssSampler:
     """Peak of (this process + its descendants) RSS, sampled every interval; ignores processes in `exclude`."""
 
-    def __init__(self, interval: float = 0.1, exclude: set[int] | None = None) -> None:
+    def __init__(self, interval: float = 0.1, exclude: set[int] | None = None, pid: int | None = None) -> None:
         import psutil
 
         self.psutil = psutil
-        self.me = psutil.Process()
+        self.me = psutil.Process(pid)
         self.interval = interval
         self.exclude = set(exclude or ())
         self.peak = 0
@@ -522,6 +522,49 @@ def ratios(rnd: dict) -> dict:
     return out
 
 
+def cli_ingest(directory: Path, home: Path, workers: int) -> dict:
+    """`wirehouse ingest` in its own process, peak RSS of its process tree: what a user's run costs, without this
+    benchmark's own memory (the corpus it keeps for building pages)."""
+    import subprocess
+
+    from prefect.settings import PREFECT_API_URL
+
+    cli = Path(sys.executable).parent / "wirehouse"
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    argv = [str(cli), "--quiet", "ingest", "--home", str(home), "--html-dir", str(directory), "--workers", str(workers)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with RssSampler(pid=proc.pid) as sampler:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode:
+        raise RuntimeError(f"wirehouse ingest failed ({proc.returncode}): {err[-2000:]}")
+    articles = _count(home, "article_versions")
+    return {
+        "kind": f"cli-ingest-w{workers}",
+        "workers": workers,
+        "pages": len(html_files(directory)),
+        "articles": articles,
+        "wall_s": wall,
+        "articles_per_s": articles / wall if wall else 0.0,
+        "stage_seconds": {},
+        "peak_rss_mb": sampler.peak / 2**20,
+        "peak_main_rss_mb": sampler.peak_main / 2**20,
+        "processes": sampler.peak_processes,
+    }
+
+
+def _count(home: Path, table: str) -> int:
+    from warehouse.lake import connect
+    from warehouse.paths import Home
+
+    con = connect(Home.resolve(home))
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
 def rss(args) -> dict:
     from prefect.testing.utilities import prefect_test_harness
 
@@ -530,16 +573,14 @@ def rss(args) -> dict:
     result: dict = {"sizes": sizes, "runs": []}
     try:
         with prefect_test_harness(server_startup_timeout=180):
-            warm_dir = build_input(root, 40, start=10_000_000)
-            ingest(warm_dir, root / "warm-home", workers=args.workers)
             for n in sizes:
                 directory = build_input(root, n)
-                log(f"rss: {n} pages, workers={args.workers}")
-                run = ingest(directory, root / f"home-{n}", workers=args.workers, rss=True)
+                log(f"rss: {n} pages, workers={args.workers}, wirehouse ingest in its own process")
+                run = cli_ingest(directory, root / f"home-{n}", workers=args.workers)
                 result["runs"].append(run)
                 log(
-                    f"rss: {n} pages: peak {run['peak_rss_mb']:.0f} MB ({run['processes']} processes), "
-                    f"{run['articles_per_s']:.1f} articles/s"
+                    f"rss: {n} pages: peak {run['peak_rss_mb']:.0f} MB ({run['processes']} processes, main "
+                    f"{run['peak_main_rss_mb']:.0f} MB), {run['articles_per_s']:.1f} articles/s"
                 )
                 shutil.rmtree(directory, ignore_errors=True)
         first, last = result["runs"][0], result["runs"][-1]
