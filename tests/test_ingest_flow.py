@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from flows.cli import main
 from flows.demo_site import DemoSite
+from flows.demo_site.content import load_articles
 from flows.demo_site.templates import OUTLETS
 from flows.ingest import ingest_flow
 from warehouse.lake import connect
@@ -92,7 +93,10 @@ def test_articles_keep_paragraphs_and_drop_every_piece_of_boilerplate(demo_home)
         assert leaked == [], f"{url} kept boilerplate: {leaked}"
         assert site_name and published_at
     text = dict((u.rsplit("/", 1)[-1], t) for u, t, *_ in rows)["pentagon-north-korean-troops-russia.html"]
-    assert text.startswith("The Pentagon said on Monday that around 10,000 North Korean troops")
+    article = next(a for a in load_articles() if a.slug == "pentagon-north-korean-troops-russia")
+    standfirst, lead = text.split("\n")[:2]
+    assert standfirst == article.summary
+    assert lead.startswith("The Pentagon said on Monday that around 10,000 North Korean troops")
 
 
 def test_country_aliases_merge_into_one_entity(demo_home):
