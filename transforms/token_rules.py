@@ -22,6 +22,8 @@ _COLUMN = {"LOWER": 0, "TAG": 1, "DEP": 2, "IS_SPACE": 3}
 #: Attributes the rules can set, in the column order of the arrays they write.
 SET = (TAG, POS, MORPH, LEMMA, DEP)
 _SET_COLUMN = {"TAG": 0, "POS": 1, "MORPH": 2, "LEMMA": 3, "DEP": 4}
+#: Word forms whose regex outcomes are remembered before the memo starts again.
+_REGEX_CACHE_LIMIT = 200_000
 
 
 def _signed(value: int) -> np.int64:
@@ -102,6 +104,8 @@ class TokenRules:
         for value in np.unique(column):
             key = (id(test), int(value))
             if key not in self._regex_cache:
+                if len(self._regex_cache) > _REGEX_CACHE_LIMIT:  # one entry per word form seen: keep it bounded
+                    self._regex_cache.clear()
                 self._regex_cache[key] = test.regex.search(self.vocab.strings[int(value)]) is not None
             if self._regex_cache[key]:
                 out |= column == value
@@ -119,9 +123,9 @@ class TokenRules:
                 starts = np.ones(n - width + 1, dtype=bool)
                 for offset, token in enumerate(pattern):
                     for test in token:
-                        starts &= self._mask(test, tested)[offset:n - width + 1 + offset]
+                        starts &= self._mask(test, tested)[offset : n - width + 1 + offset]
                     if offset:
-                        starts &= segment[offset:n - width + 1 + offset] == segment[:n - width + 1]
+                        starts &= segment[offset : n - width + 1 + offset] == segment[: n - width + 1]
                 targets = np.flatnonzero(starts) + (rule.index if rule.index >= 0 else width + rule.index)
                 targets = targets[rows[targets]]
                 for column, value in rule.writes:
