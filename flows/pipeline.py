@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote
 
 from flows import progress, tasks
 from flows.executors import InlineExecutor
+from flows.memory import release_freed_memory
 from flows.records import Page
 from flows.stages import sha256_bytes
 from flows.versions import code_version
@@ -176,6 +177,8 @@ class Pipeline:
         rows["quarantine"].extend(pending.extra_quarantine)
         rows["watermarks"] = pending.watermarks
         self.load(rows, pending.discovered, pending.fetched, pending.replacement)
+        del rows
+        release_freed_memory()
 
     def run_articles(
         self,

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pyarrow as pa
 
+from flows.memory import release_freed_memory
 from flows.records import Page
 from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
 from warehouse.load import LOAD_ORDER
@@ -277,6 +278,7 @@ def process_pages(
         for name, values in analyse_articles(rows["article_versions"], shared_nlp(model), aliases).items():
             rows.setdefault(name, []).extend(values)
     rows["stage_seconds"] = [{"extract": extracted - started, "transform": time.perf_counter() - extracted}]
+    release_freed_memory()
     return rows
 
 
