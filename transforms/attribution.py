@@ -46,14 +46,54 @@ REPORTING_VERBS = _words(
 #: Verbs that report only when their subject is a document ("the minutes showed", "the report found").
 DOCUMENT_ONLY_VERBS = frozenset({"find", "show", "conclude"})
 #: Verbs whose noun object can be the claim itself ("denied any wrongdoing", "confirmed the deaths").
-NP_CONTENT_CUES = frozenset({"deny", "reject", "dismiss", "dispute", "refute", "rebut", "confirm", "announce",
-                             "acknowledge", "admit", "estimate", "comment", "question", "predict", "concede",
-                             "disclose", "reveal"})
+NP_CONTENT_CUES = frozenset(
+    {
+        "deny",
+        "reject",
+        "dismiss",
+        "dispute",
+        "refute",
+        "rebut",
+        "confirm",
+        "announce",
+        "acknowledge",
+        "admit",
+        "estimate",
+        "comment",
+        "question",
+        "predict",
+        "concede",
+        "disclose",
+        "reveal",
+    }
+)
 #: Verbs that only report with a clause after them ("hoped to publish" is not a claim).
 CLAUSE_ONLY = frozenset({"hope", "fear", "promise", "vow", "pledge", "threaten", "expect", "propose", "recommend"})
-_CLAIM_NOUNS = frozenset({"report", "reports", "claim", "claims", "allegation", "allegations", "accusation",
-                          "accusations", "suggestion", "suggestions", "suspicion", "speculation", "rumour", "rumours",
-                          "rumor", "rumors", "assertion", "idea", "notion", "charge", "charges"})
+_CLAIM_NOUNS = frozenset(
+    {
+        "report",
+        "reports",
+        "claim",
+        "claims",
+        "allegation",
+        "allegations",
+        "accusation",
+        "accusations",
+        "suggestion",
+        "suggestions",
+        "suspicion",
+        "speculation",
+        "rumour",
+        "rumours",
+        "rumor",
+        "rumors",
+        "assertion",
+        "idea",
+        "notion",
+        "charge",
+        "charges",
+    }
+)
 
 DOCUMENT_NOUNS = _words(
     """
@@ -89,21 +129,91 @@ PERSON_ROLE_NOUNS = _words(
     """
 )
 #: Acts a speaker performs besides reporting ("said X and called for Y"): never part of the reported clause.
-SPEECH_ACT_VERBS = frozenset({"call", "urge", "appeal", "demand", "accuse", "criticise", "criticize", "welcome",
-                              "praise", "condemn", "point", "thank", "apologise", "apologize", "blame", "vow",
-                              "promise", "pledge", "refuse", "decline", "announce", "ask"})
+SPEECH_ACT_VERBS = frozenset(
+    {
+        "call",
+        "urge",
+        "appeal",
+        "demand",
+        "accuse",
+        "criticise",
+        "criticize",
+        "welcome",
+        "praise",
+        "condemn",
+        "point",
+        "thank",
+        "apologise",
+        "apologize",
+        "blame",
+        "vow",
+        "promise",
+        "pledge",
+        "refuse",
+        "decline",
+        "announce",
+        "ask",
+    }
+)
 #: "..., a claim the ministry denied" / "..., a figure that Berg's office disputed": a noun summing up the clause.
-SUMMARY_NOUNS = _CLAIM_NOUNS | frozenset({"figure", "number", "estimate", "account", "version", "assessment",
-                                          "tally", "toll", "total", "view", "position", "characterisation"})
+SUMMARY_NOUNS = _CLAIM_NOUNS | frozenset(
+    {
+        "figure",
+        "number",
+        "estimate",
+        "account",
+        "version",
+        "assessment",
+        "tally",
+        "toll",
+        "total",
+        "view",
+        "position",
+        "characterisation",
+    }
+)
 #: Nouns a that-clause may hang on instead of the reporting verb.
-_CLAUSE_HOSTS = _CLAIM_NOUNS | frozenset({"statement", "interview", "speech", "note", "post", "message", "letter",
-                                         "conference", "briefing", "email", "it", "filing", "submission"})
+_CLAUSE_HOSTS = _CLAIM_NOUNS | frozenset(
+    {
+        "statement",
+        "interview",
+        "speech",
+        "note",
+        "post",
+        "message",
+        "letter",
+        "conference",
+        "briefing",
+        "email",
+        "it",
+        "filing",
+        "submission",
+    }
+)
 _MODALS = frozenset({"would", "could", "might", "should", "will", "may", "can", "must"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "once", "when", "whether", "until", "before", "lest"})
-_QUANTIFIER_HEADS = frozenset({"one", "some", "many", "others", "most", "several", "both", "all", "each", "few",
-                               "two", "three", "four", "none"})
-_INDEFINITE = frozenset({"a", "an", "one", "some", "another", "several", "many", "two", "three", "four", "few",
-                         "other", "any", "various", "numerous"})
+_QUANTIFIER_HEADS = frozenset(
+    {"one", "some", "many", "others", "most", "several", "both", "all", "each", "few", "two", "three", "four", "none"}
+)
+_INDEFINITE = frozenset(
+    {
+        "a",
+        "an",
+        "one",
+        "some",
+        "another",
+        "several",
+        "many",
+        "two",
+        "three",
+        "four",
+        "few",
+        "other",
+        "any",
+        "various",
+        "numerous",
+    }
+)
 _RELATIVE = frozenset({"who", "which", "that"})
 _FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "mister", "king", "prince"})
@@ -145,8 +255,24 @@ _CONTEXT_CHARS = 60
 #: Longest speaker phrase between a quote and its verb ('Dr. Helena Voss, the province's chief medical officer,').
 _MAX_SPEAKER_TOKENS = 16
 #: A clause opened by one of these after the verb is circumstance, not what was said ("..., X said, as winds rose").
-_ADVERBIAL_MARKS = frozenset({"as", "while", "because", "when", "after", "before", "since", "although", "though",
-                              "if", "unless", "once", "until", "whereas"})
+_ADVERBIAL_MARKS = frozenset(
+    {
+        "as",
+        "while",
+        "because",
+        "when",
+        "after",
+        "before",
+        "since",
+        "although",
+        "though",
+        "if",
+        "unless",
+        "once",
+        "until",
+        "whereas",
+    }
+)
 #: Words of a title written before a name ("Governor Sofia Lindqvist"), dropped from an unlinked speaker's name.
 _TITLE_WORDS = PERSON_ROLE_NOUNS | _words(
     """
@@ -241,8 +367,11 @@ class ArticleIndex:
                 m["entity_id"] = self.surnames[surface.lower()]
             elif kind == "PERSON" and " " not in surface and surface.lower().endswith("s"):
                 span = doc.char_span(m["start_char"], m["end_char"])
-                if span is not None and span[0].tag_ in ("NNS", "NNPS") and (
-                        span[0].i == 0 or not doc[span[0].i - 1].is_alpha):
+                if (
+                    span is not None
+                    and span[0].tag_ in ("NNS", "NNPS")
+                    and (span[0].i == 0 or not doc[span[0].i - 1].is_alpha)
+                ):
                     m["entity_id"] = "common:" + surface.lower()
                     self.kinds[m["entity_id"]] = "COMMON"
 
@@ -286,19 +415,29 @@ class ArticleIndex:
 
 
 def _is_edge_junk(tok: Token) -> bool:
-    return tok.is_punct or tok.is_space or tok.text in QUOTE_CHARS or (
-        tok.dep_ == "mark" and tok.lower_ == "that") or tok.dep_ == "cc" and tok.lower_ in ("and", "but")
+    return (
+        tok.is_punct
+        or tok.is_space
+        or tok.text in QUOTE_CHARS
+        or (tok.dep_ == "mark" and tok.lower_ == "that")
+        or tok.dep_ == "cc"
+        and tok.lower_ in ("and", "but")
+    )
 
 
 def _summary_noun(tok: Token) -> bool:
-    return tok.dep_ in ("npadvmod", "appos") and tok.lemma_.lower() in SUMMARY_NOUNS and tok.left_edge.i > 0 and (
-        tok.doc[tok.left_edge.i - 1].text == ",")
+    return (
+        tok.dep_ in ("npadvmod", "appos")
+        and tok.lemma_.lower() in SUMMARY_NOUNS
+        and tok.left_edge.i > 0
+        and (tok.doc[tok.left_edge.i - 1].text == ",")
+    )
 
 
 def trim(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
     """Token range [first, last] without edge punctuation, quote marks, a leading 'that' and a trailing
     summing-up apposition ('..., a claim the ministry denied') -> char span."""
-    for tok in doc[first:last + 1]:
+    for tok in doc[first : last + 1]:
         if _summary_noun(tok) and tok.left_edge.i > first:
             last = tok.left_edge.i - 1
             break
@@ -374,8 +513,13 @@ class _Content:
                 candidates.append(clause)
         if not candidates and tok.lemma_.lower() not in ("tell", "ask"):
             obj = _object_of(tok)
-            if obj is not None and any(c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
-                                       and not _has_infinitive_to(c) and not _relativised(c) for c in obj.children):
+            if obj is not None and any(
+                c.dep_ in ("acl", "relcl")
+                and c.pos_ in ("VERB", "AUX")
+                and not _has_infinitive_to(c)
+                and not _relativised(c)
+                for c in obj.children
+            ):
                 candidates.append(obj)  # misparse of "said conditions there were unbearable"
         return min(candidates, key=lambda c: c.left_edge.i) if candidates else None
 
@@ -397,12 +541,20 @@ class _Content:
         if clause is not None:
             first, last = _clause_range(clause)
             for other in tok.children:  # the parser sometimes hangs a relative clause of the content on the verb
-                if other.dep_ == "ccomp" and other.i > last and not _adverbial(other, tok) and (
-                        other.left_edge.i <= last + 2):
+                if (
+                    other.dep_ == "ccomp"
+                    and other.i > last
+                    and not _adverbial(other, tok)
+                    and (other.left_edge.i <= last + 2)
+                ):
                     last = max(last, _clause_range(other)[1])
             for conj in tok.children:
-                if conj.dep_ == "conj" and conj.i > last and _own_subject(conj) is None and any(
-                        a.dep_ == "aux" and a.lower_ in _MODALS for a in conj.children):
+                if (
+                    conj.dep_ == "conj"
+                    and conj.i > last
+                    and _own_subject(conj) is None
+                    and any(a.dep_ == "aux" and a.lower_ in _MODALS for a in conj.children)
+                ):
                     last = conj.right_edge.i  # "told X that A but would not accept B": B is reported too
             return max(first, tok.i + 1), last, False
         before = self.before_clause(tok)
@@ -476,8 +628,11 @@ def _back_to_narrative(verb: Token) -> bool:
         return False
     if verb.lemma_.lower() in REPORTING_VERBS or verb.lemma_.lower() in SPEECH_ACT_VERBS:
         return True
-    return verb.tag_ == "VBD" and verb.head.tag_ != "VBD" and not any(
-        c.dep_ == "aux" for c in verb.head.children if c.tag_ == "VBD" and c.lemma_ != "be")
+    return (
+        verb.tag_ == "VBD"
+        and verb.head.tag_ != "VBD"
+        and not any(c.dep_ == "aux" for c in verb.head.children if c.tag_ == "VBD" and c.lemma_ != "be")
+    )
 
 
 def _relativised(clause: Token) -> bool:
@@ -496,8 +651,13 @@ def _adverbial(clause: Token, verb: Token) -> bool:
 
 def _narrative_participle(child: Token) -> bool:
     """'..., weeks after insisting that ...': a subjectless reporting participle hanging inside the clause."""
-    return any(t.lemma_.lower() in REPORTING_VERBS and t.tag_ == "VBG" and t.dep_ in ("pcomp", "advcl")
-               and _own_subject(t) is None for t in child.subtree)
+    return any(
+        t.lemma_.lower() in REPORTING_VERBS
+        and t.tag_ == "VBG"
+        and t.dep_ in ("pcomp", "advcl")
+        and _own_subject(t) is None
+        for t in child.subtree
+    )
 
 
 def _clause_range(clause: Token) -> tuple[int, int]:
@@ -591,8 +751,9 @@ class AttributionFinder:
             pos -= 1
         return text[pos - 1] if pos > 0 else "\n"
 
-    def quote_attribution(self, quote: Quote, prev_close: int, next_open: int, by_cue: dict[int, Attribution],
-                          done: list[Attribution]) -> Attribution | None:
+    def quote_attribution(
+        self, quote: Quote, prev_close: int, next_open: int, by_cue: dict[int, Attribution], done: list[Attribution]
+    ) -> Attribution | None:
         prev = self._prev_char(quote.open_at)
         colon_before = self._prev_char_any(quote.open_at)
         if prev == "\n" and colon_before[0] == ":":
@@ -615,18 +776,25 @@ class AttributionFinder:
                 att.segments.append(segment)
                 return att
             att = Attribution(
-                "quote", _cue_lemma(cue_tok), cue_tok, self.quote_subject(cue_tok, quote), [segment], True,
-                cue_tok.idx, paragraph,
+                "quote",
+                _cue_lemma(cue_tok),
+                cue_tok,
+                self.quote_subject(cue_tok, quote),
+                [segment],
+                True,
+                cue_tok.idx,
+                paragraph,
             )
             by_cue[cue_tok.i] = att
             self.used_cues.add(cue_tok.i)
             return att
         return self.continuation(quote, segment, paragraph, done)
 
-    def continuation(self, quote: Quote, segment: tuple[int, int], paragraph: int,
-                     done: list[Attribution]) -> Attribution | None:
+    def continuation(
+        self, quote: Quote, segment: tuple[int, int], paragraph: int, done: list[Attribution]
+    ) -> Attribution | None:
         """A quote with no attribution of its own continues the quote before it."""
-        inner = self.ix.text[quote.start:quote.end].rstrip()
+        inner = self.ix.text[quote.start : quote.end].rstrip()
         if quote.closed and not inner.endswith((".", "!", "?", "…", ".'", ".’")):
             return None
         if not done:
@@ -636,8 +804,9 @@ class AttributionFinder:
             last.segments.append(segment)
             return last
         if self.ix.paragraph_of(last.end) in (paragraph, paragraph - 1) and last.end < quote.open_at:
-            return Attribution("continuation", last.cue, None, None, [segment], True, quote.start, paragraph,
-                               inherit=last)
+            return Attribution(
+                "continuation", last.cue, None, None, [segment], True, quote.start, paragraph, inherit=last
+            )
         return None
 
     def _tokens_from(self, char: int, stop: int) -> list[Token]:
@@ -645,7 +814,7 @@ class AttributionFinder:
         if tok is None:
             return []
         out = []
-        for t in self.doc[tok.i:]:
+        for t in self.doc[tok.i :]:
             if t.idx >= stop or "\n" in t.text:
                 break
             if t.idx < char:
@@ -660,7 +829,7 @@ class AttributionFinder:
     def cue_after(self, quote: Quote, next_open: int) -> Token | None:
         """'"...," Berg told reporters' / '"...," said Tomas Reyes' / '"...," she said, "...'."""
         tokens = self._tokens_from(quote.close_end, next_open)
-        for n, tok in enumerate(tokens[:_MAX_SPEAKER_TOKENS + 1]):
+        for n, tok in enumerate(tokens[: _MAX_SPEAKER_TOKENS + 1]):
             if tok.lemma_.lower() in REPORTING_VERBS and tok.tag_.startswith("VB"):
                 if any(t.pos_ == "VERB" for t in tokens[:n]):
                     return None
@@ -676,7 +845,7 @@ class AttributionFinder:
         if end_tok is None:
             return None
         sent_start = end_tok.sent.start
-        for n, tok in enumerate(reversed(self.doc[sent_start:end_tok.i + 1])):
+        for n, tok in enumerate(reversed(self.doc[sent_start : end_tok.i + 1])):
             if tok.idx + len(tok.text) <= prev_close or "\n" in tok.text:
                 return None
             if tok.lemma_.lower() in REPORTING_VERBS and tok.tag_.startswith("VB"):
@@ -690,12 +859,12 @@ class AttributionFinder:
         if subj is not None and not (quote.start <= subj.idx < quote.end):
             return subj
         # Parser missed the subject: the noun right before the verb, or right after it ("said Tomas Reyes").
-        for tok in reversed(self.doc[max(0, cue.i - 6):cue.i]):
+        for tok in reversed(self.doc[max(0, cue.i - 6) : cue.i]):
             if tok.idx < quote.close_end:
                 break
             if tok.pos_ in ("PROPN", "NOUN", "PRON"):
                 return tok
-        for tok in self.doc[cue.i + 1:cue.i + 6]:
+        for tok in self.doc[cue.i + 1 : cue.i + 6]:
             if tok.pos_ in ("PROPN", "NOUN", "PRON"):
                 return tok
         return None
@@ -721,14 +890,21 @@ class AttributionFinder:
             return True
         if _passive(tok):
             return True  # "was reported missing", "workers are told"
-        if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and not any(
-                c.dep_ in ("aux", "nsubj") for c in tok.children):
+        if (
+            tok.tag_ == "VBN"
+            and tok.dep_ in ("advcl", "acl", "amod")
+            and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
+        ):
             return True  # "Asked whether ...", "figures published by"
         declined = tok.dep_ == "xcomp" and tok.head.lemma_.lower() in DECLINE_VERBS
-        conj_of_declined = tok.dep_ == "conj" and tok.head.dep_ == "xcomp" and (
-            tok.head.head.lemma_.lower() in DECLINE_VERBS)
-        if conj_of_declined or (tok.dep_ == "conj" and tok.head.lemma_.lower() in CONFIRM_CUES
-                                and any(c.lower_ in ("neither", "not") for c in tok.head.children)):
+        conj_of_declined = (
+            tok.dep_ == "conj" and tok.head.dep_ == "xcomp" and (tok.head.head.lemma_.lower() in DECLINE_VERBS)
+        )
+        if conj_of_declined or (
+            tok.dep_ == "conj"
+            and tok.head.lemma_.lower() in CONFIRM_CUES
+            and any(c.lower_ in ("neither", "not") for c in tok.head.children)
+        ):
             return True  # "declined to confirm or rule out", "would neither confirm nor deny"
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children):
             return True  # "if it found that ...", "If the B sample confirms ..."
@@ -750,8 +926,11 @@ class AttributionFinder:
         if lemma in DOCUMENT_ONLY_VERBS and (not _is_document(subj) or _own_subject(tok) is None):
             return None
         found = self.content.find(tok, lemma)
-        declined = lemma in CONFIRM_CUES and (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in DECLINE_VERBS
-                                              or any(c.dep_ in ("neg", "preconj") for c in tok.children))
+        declined = lemma in CONFIRM_CUES and (
+            tok.dep_ == "xcomp"
+            and tok.head.lemma_.lower() in DECLINE_VERBS
+            or any(c.dep_ in ("neg", "preconj") for c in tok.children)
+        )
         if declined:
             asked = _asked_clause(tok)
             if asked is not None and (found is None or self._is_np(found)):
@@ -764,15 +943,26 @@ class AttributionFinder:
         first, last, before = found
         if lemma in CLAUSE_ONLY and before:
             return None
-        negated = any(c.dep_ in ("neg", "preconj") and c.lower_ in ("not", "n't", "never", "neither")
-                      for c in tok.children)
+        negated = any(
+            c.dep_ in ("neg", "preconj") and c.lower_ in ("not", "n't", "never", "neither") for c in tok.children
+        )
         if negated and not (lemma in CONFIRM_CUES and (lemma != "say" or self.doc[first].lower_ in ("whether", "if"))):
             return None  # "has not said how much it would give" is no claim; "would not say whether" is declined
         span = trim(self.doc, first, last)
         if span is None:
             return None
-        att = Attribution("reported", _cue_lemma(tok), tok, subj, [span], False, tok.idx,
-                          self.ix.paragraph_of(tok.idx), content_before=before, in_quote=in_quote)
+        att = Attribution(
+            "reported",
+            _cue_lemma(tok),
+            tok,
+            subj,
+            [span],
+            False,
+            tok.idx,
+            self.ix.paragraph_of(tok.idx),
+            content_before=before,
+            in_quote=in_quote,
+        )
         att.subject_first_person = subj.lower_ in _FIRST_SECOND
         return att
 
@@ -780,13 +970,13 @@ class AttributionFinder:
         """The clause a summing-up noun refers to, without an 'according to X' phrase in front of it."""
         verb = noun.head
         first = verb.left_edge.i
-        for tok in self.doc[first:verb.i]:
+        for tok in self.doc[first : verb.i]:
             if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
                 first = self.doc[tok.i + 1].right_edge.i + 1
         return first, noun.left_edge.i - 1, True
 
     def _is_np(self, found: tuple[int, int, bool]) -> bool:
-        return not any(t.pos_ in ("VERB", "AUX") for t in self.doc[found[0]:found[1] + 1])
+        return not any(t.pos_ in ("VERB", "AUX") for t in self.doc[found[0] : found[1] + 1])
 
     # according to -----------------------------------------------------------------------------------------------
     def according_to(self) -> list[Attribution]:
@@ -805,7 +995,7 @@ class AttributionFinder:
         to = doc[tok.i + 1]
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
         if pobj is None:
-            pobj = next((t for t in doc[to.i + 1:to.i + 6] if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+            pobj = next((t for t in doc[to.i + 1 : to.i + 6] if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
             if pobj is None:
                 return None
         phrase_end = max(pobj.right_edge.i, to.i)
@@ -825,8 +1015,17 @@ class AttributionFinder:
                 segments.append(after)
         if not segments:
             return None
-        return Attribution("according", "according_to", tok, pobj, segments, False, tok.idx,
-                           self.ix.paragraph_of(tok.idx), content_before=True)
+        return Attribution(
+            "according",
+            "according_to",
+            tok,
+            pobj,
+            segments,
+            False,
+            tok.idx,
+            self.ix.paragraph_of(tok.idx),
+            content_before=True,
+        )
 
     def _continues_clause(self, comma: int, sent: Span) -> bool:
         """After 'The troops, according to officials, were moved' the clause goes on after the phrase."""
@@ -861,7 +1060,7 @@ class SpeakerResolver:
             if self.ix.kind_of(m) != "PERSON":
                 continue
             eid = m["entity_id"]
-            before = text[max(0, m["start_char"] - 6):m["start_char"]].strip().lower().split()
+            before = text[max(0, m["start_char"] - 6) : m["start_char"]].strip().lower().split()
             words = (m.get("surface") or "").lower().split() + (before[-1:] if before else [])
             words += (m.get("role") or "").lower().split()
             if any(w in _MALE_TITLES for w in words):
@@ -967,9 +1166,9 @@ class SpeakerResolver:
             last -= 1
         while first < last and self.doc[first].text in QUOTE_CHARS:
             first += 1
-        span = self.doc[first:last + 1]
+        span = self.doc[first : last + 1]
         if len(span) > 12:
-            span = self.doc[max(first, subj.i - 6):subj.i + 1]
+            span = self.doc[max(first, subj.i - 6) : subj.i + 1]
         return span.text
 
     def description(self, subj: Token, att: Attribution) -> Speaker:
@@ -999,8 +1198,13 @@ class SpeakerResolver:
         first = next((t for t in subj.sent if t.is_alpha), None)
         compounds = [t for t in subj.lefts if t.dep_ == "compound"]
         mention = self.ix.mention_at(subj.idx)
-        return first is not None and first.i == subj.i and not compounds and low.endswith("s") and (
-            mention is None or self.ix.kind_of(mention) == "COMMON")
+        return (
+            first is not None
+            and first.i == subj.i
+            and not compounds
+            and low.endswith("s")
+            and (mention is None or self.ix.kind_of(mention) == "COMMON")
+        )
 
     def unlinked_name(self, subj: Token) -> Speaker:
         """A proper-noun subject NER did not link: keep it as written."""
@@ -1068,7 +1272,7 @@ class SpeakerResolver:
 
     def _described(self, m: Mapping, noun: str) -> bool:
         text = self.ix.text
-        window = text[max(0, m["start_char"] - _CONTEXT_CHARS):m["end_char"] + _CONTEXT_CHARS].lower()
+        window = text[max(0, m["start_char"] - _CONTEXT_CHARS) : m["end_char"] + _CONTEXT_CHARS].lower()
         role = (m.get("role") or "").lower()
         return re.search(rf"\b{re.escape(noun)}\b", window) is not None or noun in role
 
@@ -1077,8 +1281,9 @@ class SpeakerResolver:
         earlier = self._recent(lambda s: s.noun == lemma or lemma in s.text.lower().split(), sentences=6)
         persons = [m for m in self._mentions_before(subj.idx, sentences=10) if self.ix.kind_of(m) == "PERSON"]
         fitting = next((m for m in reversed(persons) if self._described(m, lemma)), None)
-        prefer_earlier = fitting is None or (earlier is not None and earlier.entity_id is None
-                                             and self._closer_seen(earlier, fitting))
+        prefer_earlier = fitting is None or (
+            earlier is not None and earlier.entity_id is None and self._closer_seen(earlier, fitting)
+        )
         if earlier is not None and prefer_earlier:
             return Speaker(earlier.entity_id, earlier.text, earlier.kind, noun=lemma)
         if fitting is not None:
@@ -1139,17 +1344,32 @@ class SpeakerResolver:
             last = self.history[-1]
             sentence = self.ix.sent_of[subj.i]
             between = [m for m in self.ix.mentions_between(last.char, subj.idx) if self.ix.kind_of(m) == "PERSON"]
-            if last.speaker.kind == "UNNAMED" and not last.speaker.plural and sentence - last.sentence <= 1 and (
-                    last.speaker.noun in PERSON_ROLE_NOUNS) and not between:
+            if (
+                last.speaker.kind == "UNNAMED"
+                and not last.speaker.plural
+                and sentence - last.sentence <= 1
+                and (last.speaker.noun in PERSON_ROLE_NOUNS)
+                and not between
+            ):
                 return last.speaker  # "A spokesman said ... He declined to confirm ..."
         earlier = self._recent(lambda s: s.kind == "PERSON" and self._speaker_fits(s, gender), sentences=3)
-        persons = [m for m in self._mentions_before(subj.idx, 4) if self.ix.kind_of(m) == "PERSON"
-                   and compatible(m["entity_id"]) and not self._inside_content(m, att)]
+        persons = [
+            m
+            for m in self._mentions_before(subj.idx, 4)
+            if self.ix.kind_of(m) == "PERSON" and compatible(m["entity_id"]) and not self._inside_content(m, att)
+        ]
         subjects = [m for m in persons if self._is_subject(m)]
         if earlier is not None and (outer is None or earlier.entity_id != outer):
             last_seen = next(i for i in reversed(self.history) if i.speaker is earlier)
-            rival = next((m for m in reversed(subjects) if m["start_char"] > last_seen.char
-                          and (earlier.entity_id is None or m["entity_id"] != earlier.entity_id)), None)
+            rival = next(
+                (
+                    m
+                    for m in reversed(subjects)
+                    if m["start_char"] > last_seen.char
+                    and (earlier.entity_id is None or m["entity_id"] != earlier.entity_id)
+                ),
+                None,
+            )
             if rival is None or self.gender.get(rival["entity_id"]) != gender:
                 if earlier.entity_id is None:
                     return Speaker(None, earlier.text, "PERSON")
@@ -1185,5 +1405,6 @@ class SpeakerResolver:
         if tok is None:
             return False
         span = self.doc.char_span(m["start_char"], m["end_char"], alignment_mode="expand")
-        return span is not None and any(t.dep_ in ("nsubj", "nsubjpass") or
-                                        (t.dep_ == "appos" and t.head.dep_ == "nsubj") for t in span)
+        return span is not None and any(
+            t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "appos" and t.head.dep_ == "nsubj") for t in span
+        )

@@ -27,10 +27,34 @@ from transforms.quotes import find_quotes, strip_marks
 
 TRANSFORM_VERSION = "claims-2"
 
-CLAIM_COLUMNS = ("claim_id", "article_id", "speaker_entity_id", "speaker_text", "speaker_kind", "cue", "content",
-                 "content_start", "content_end", "is_direct", "polarity", "hedged", "hedge_cues", "sentence_index")
-QUANTITY_COLUMNS = ("claim_id", "surface", "value", "unit", "approximate", "comparator", "low", "high", "start_char",
-                    "end_char")
+CLAIM_COLUMNS = (
+    "claim_id",
+    "article_id",
+    "speaker_entity_id",
+    "speaker_text",
+    "speaker_kind",
+    "cue",
+    "content",
+    "content_start",
+    "content_end",
+    "is_direct",
+    "polarity",
+    "hedged",
+    "hedge_cues",
+    "sentence_index",
+)
+QUANTITY_COLUMNS = (
+    "claim_id",
+    "surface",
+    "value",
+    "unit",
+    "approximate",
+    "comparator",
+    "low",
+    "high",
+    "start_char",
+    "end_char",
+)
 DATE_COLUMNS = ("claim_id", "surface", "date_from", "date_to", "granularity")
 CLAIM_ENTITY_COLUMNS = ("claim_id", "entity_id")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
@@ -67,8 +91,14 @@ def _take_nested_content(atts: list[Attribution]) -> None:
     for att in atts:
         if not att.content_before:
             continue
-        inner = [o for o in atts if o is not att and o.cue_tok is not None and _inside(o.cue_tok.idx, att.segments)
-                 and o.source != "according"]
+        inner = [
+            o
+            for o in atts
+            if o is not att
+            and o.cue_tok is not None
+            and _inside(o.cue_tok.idx, att.segments)
+            and o.source != "according"
+        ]
         if inner:
             att.segments = list(inner[-1].segments)
             att.extra["reports"] = inner[-1]
@@ -112,7 +142,8 @@ def _keep(att: Attribution) -> bool:
     nested = att.nested_in
     if nested is not None and nested.speaker is not None and att.subject is not None:
         same = (speaker.entity_id is not None and speaker.entity_id == nested.speaker.entity_id) or (
-            speaker.entity_id is None and speaker.text == nested.speaker.text)
+            speaker.entity_id is None and speaker.text == nested.speaker.text
+        )
         if same and att.subject.lower_ in _PRONOUNS:
             return False  # "Kowal said he did not believe ..." is one claim, not two
     return True
@@ -166,22 +197,24 @@ class _RowBuilder:
         self.seen.add(cid)
         content = self.content_text(att)
         cues = hedge_cues(self.content_tokens(att), att.cue)
-        self.out.claims.append({
-            "claim_id": cid,
-            "article_id": self.article_id,
-            "speaker_entity_id": speaker.entity_id,
-            "speaker_text": speaker.text,
-            "speaker_kind": speaker.kind,
-            "cue": att.cue,
-            "content": content,
-            "content_start": start,
-            "content_end": end,
-            "is_direct": att.is_direct,
-            "polarity": polarity_of(att.cue_tok, att.cue, content, att.is_direct),
-            "hedged": bool(cues),
-            "hedge_cues": cues,
-            "sentence_index": self.sentence_index(att),
-        })
+        self.out.claims.append(
+            {
+                "claim_id": cid,
+                "article_id": self.article_id,
+                "speaker_entity_id": speaker.entity_id,
+                "speaker_text": speaker.text,
+                "speaker_kind": speaker.kind,
+                "cue": att.cue,
+                "content": content,
+                "content_start": start,
+                "content_end": end,
+                "is_direct": att.is_direct,
+                "polarity": polarity_of(att.cue_tok, att.cue, content, att.is_direct),
+                "hedged": bool(cues),
+                "hedge_cues": cues,
+                "sentence_index": self.sentence_index(att),
+            }
+        )
         self.add_quantities(cid, att)
         self.add_dates(cid, att, others)
         self.add_entities(cid, att)
@@ -189,11 +222,20 @@ class _RowBuilder:
     def add_quantities(self, cid: str, att: Attribution) -> None:
         for q in self.quantities:
             if any(s <= q.start_char and q.end_char <= e for s, e in att.segments):
-                self.out.quantities.append({
-                    "claim_id": cid, "surface": q.surface, "value": q.value, "unit": q.unit,
-                    "approximate": q.approximate, "comparator": q.comparator, "low": q.low, "high": q.high,
-                    "start_char": q.start_char, "end_char": q.end_char,
-                })
+                self.out.quantities.append(
+                    {
+                        "claim_id": cid,
+                        "surface": q.surface,
+                        "value": q.value,
+                        "unit": q.unit,
+                        "approximate": q.approximate,
+                        "comparator": q.comparator,
+                        "low": q.low,
+                        "high": q.high,
+                        "start_char": q.start_char,
+                        "end_char": q.end_char,
+                    }
+                )
 
     def add_dates(self, cid: str, att: Attribution, others: list[Attribution]) -> None:
         """Dates inside the content, or in the attribution's sentence outside other claims' content."""
@@ -202,11 +244,21 @@ class _RowBuilder:
         other_segments = [seg for o in others if o is not att for seg in o.segments]
         for d in self.dates:
             in_content = any(s <= d.start_char and d.end_char <= e for s, e in att.segments)
-            in_attribution = sent is not None and sent.start_char <= d.start_char < sent.end_char and not _inside(
-                d.start_char, other_segments)
+            in_attribution = (
+                sent is not None
+                and sent.start_char <= d.start_char < sent.end_char
+                and not _inside(d.start_char, other_segments)
+            )
             if in_content or in_attribution:
-                self.out.dates.append({"claim_id": cid, "surface": d.surface, "date_from": d.date_from,
-                                       "date_to": d.date_to, "granularity": d.granularity})
+                self.out.dates.append(
+                    {
+                        "claim_id": cid,
+                        "surface": d.surface,
+                        "date_from": d.date_from,
+                        "date_to": d.date_to,
+                        "granularity": d.granularity,
+                    }
+                )
 
     def add_entities(self, cid: str, att: Attribution) -> None:
         seen: set[str] = set()

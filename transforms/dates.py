@@ -43,12 +43,49 @@ class ResolvedDate:
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
-_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": None, "several": None, "couple": 2}
+_NUMBER_WORDS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "few": None,
+    "several": None,
+    "couple": 2,
+}
 _VAGUE_SPAN = {"day": 7, "week": 28, "month": 3, "year": 3}  # days for day/week, months, years
 
 _MONTH_NAME = (
@@ -63,33 +100,65 @@ _NUM = r"(?P<num>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("month_day", re.compile(
-        rf"\b(?P<month>{_MONTH_NAME})\s+{_DAY}(?:\s*[-–]\s*(?P<day2>[0-3]?\d))?\b(?:,?\s+{_YEAR}\b)?")),
+    (
+        "month_day",
+        re.compile(rf"\b(?P<month>{_MONTH_NAME})\s+{_DAY}(?:\s*[-–]\s*(?P<day2>[0-3]?\d))?\b(?:,?\s+{_YEAR}\b)?"),
+    ),
     ("day_month", re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<month>{_MONTH_NAME})(?:,?\s+{_YEAR}\b)?")),
     ("month_year", re.compile(rf"\b(?P<month>{_MONTH_NAME})\s+(?:of\s+)?{_YEAR}\b")),
-    ("weekend", re.compile(
-        r"\b(?:(?P<rel>over|at|during|on|this|last|next|into)\s+)?(?:the\s+)?(?:past\s+|coming\s+)?weekend\b",
-        re.I)),
-    ("relative_span", re.compile(
-        rf"\b(?:(?:in|over|during|within|for)\s+)?(?:the\s+)?(?P<dir>next|coming|following|past|last|recent)\s+"
-        rf"(?:{_NUM}\s+)?(?P<unit>days|weeks|months|years)\b", re.I)),
+    (
+        "weekend",
+        re.compile(
+            r"\b(?:(?P<rel>over|at|during|on|this|last|next|into)\s+)?(?:the\s+)?(?:past\s+|coming\s+)?weekend\b", re.I
+        ),
+    ),
+    (
+        "relative_span",
+        re.compile(
+            rf"\b(?:(?:in|over|during|within|for)\s+)?(?:the\s+)?(?P<dir>next|coming|following|past|last|recent)\s+"
+            rf"(?:{_NUM}\s+)?(?P<unit>days|weeks|months|years)\b",
+            re.I,
+        ),
+    ),
     ("recent_span", re.compile(r"\b(?:in\s+)?(?P<dir>recent)\s+(?P<unit>days|weeks|months|years)\b", re.I)),
-    ("past_one", re.compile(r"\b(?:in|over|during)\s+the\s+(?P<dir>past|last)\s+(?P<unit>day|week|month|year)\b",
-                            re.I)),
-    ("rel_period", re.compile(
-        r"\b(?P<prefix>(?:later|earlier)\s+)?(?P<rel>last|this|next)\s+(?P<unit>week|month|year)(?:'s|’s)?\b",
-        re.I)),
-    ("day_word", re.compile(
-        r"\b(?P<word>yesterday|today|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", re.I)),
-    ("weekday", re.compile(
-        rf"\b(?:(?P<rel>last|next|this|earlier|later|late|early|on|since|until|by|from|before|after)\s+)?"
-        rf"(?:on\s+)?{_WEEKDAY}{_PART}\b")),
-    ("month", re.compile(
-        r"\b(?:(?P<prep>in|since|by|until|till|from|before|after|during|of|early|mid|late|last|next|this|"
-        r"through|as early as|the end of|end of)[\s-]+)?(?P<month>January|February|March|April|May|June|July|"
-        r"August|September|October|November|December)\b(?!\s+[A-Z][a-z])")),
-    ("year", re.compile(r"\b(?P<prep>in|since|by|until|till|before|after|during|through|from)\s+"
-                        r"(?P<year>(?:19|20)\d{2})\b(?![-,]\d)")),
+    (
+        "past_one",
+        re.compile(r"\b(?:in|over|during)\s+the\s+(?P<dir>past|last)\s+(?P<unit>day|week|month|year)\b", re.I),
+    ),
+    (
+        "rel_period",
+        re.compile(
+            r"\b(?P<prefix>(?:later|earlier)\s+)?(?P<rel>last|this|next)\s+(?P<unit>week|month|year)(?:'s|’s)?\b", re.I
+        ),
+    ),
+    (
+        "day_word",
+        re.compile(
+            r"\b(?P<word>yesterday|today|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", re.I
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?:(?P<rel>last|next|this|earlier|later|late|early|on|since|until|by|from|before|after)\s+)?"
+            rf"(?:on\s+)?{_WEEKDAY}{_PART}\b"
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            r"\b(?:(?P<prep>in|since|by|until|till|from|before|after|during|of|early|mid|late|last|next|this|"
+            r"through|as early as|the end of|end of)[\s-]+)?(?P<month>January|February|March|April|May|June|July|"
+            r"August|September|October|November|December)\b(?!\s+[A-Z][a-z])"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"\b(?P<prep>in|since|by|until|till|before|after|during|through|from)\s+"
+            r"(?P<year>(?:19|20)\d{2})\b(?![-,]\d)"
+        ),
+    ),
 ]
 
 _FUTURE = re.compile(
@@ -131,7 +200,7 @@ def _tense(text: str, start: int) -> str:
     window = text[window_start:start]
     cut = list(_SENTENCE_END.finditer(window))
     if cut:
-        window = window[cut[-1].end():]
+        window = window[cut[-1].end() :]
     words = window.split()[-8:]
     window = " ".join(words)
     future = [m.end() for m in _FUTURE.finditer(window)]
@@ -147,7 +216,7 @@ def _passive_participle(window: str, m: re.Match) -> bool:
     """'might not be reached', 'would be reviewed': an -ed word after 'be' carries no tense of its own."""
     if not m.group().lower().endswith("ed") or m.group().lower() in ("had", "did"):
         return False
-    before = window[:m.start()].split()
+    before = window[: m.start()].split()
     return bool(before) and before[-1].lower() in ("be", "being", "been", "to", "not", "get", "got")
 
 
@@ -200,7 +269,7 @@ class _Resolver:
         lead = _LEADING_PREPOSITION.match(self.text, begin, m.end())
         if lead:
             begin = lead.end()
-        surface = self.text[begin:m.end()].strip()
+        surface = self.text[begin : m.end()].strip()
         return ResolvedDate(surface, start, end, granularity, begin, begin + len(surface))
 
     def resolve(self, kind: str, m: re.Match) -> ResolvedDate | None:
@@ -243,8 +312,10 @@ class _Resolver:
         if self.pub is None:
             return None
         rel = (m["rel"] or "").lower()
-        forward = rel in ("next", "into") or (rel == "this" and self.pub.weekday() < 5) or (
-            rel != "last" and _tense(self.text, m.start()) == "future"
+        forward = (
+            rel in ("next", "into")
+            or (rel == "this" and self.pub.weekday() < 5)
+            or (rel != "last" and _tense(self.text, m.start()) == "future")
         )
         if forward:
             saturday = self.pub + timedelta(days=(5 - self.pub.weekday()) % 7)
@@ -351,5 +422,8 @@ def _is_weekday_of_absolute(candidate: ResolvedDate, found: list[ResolvedDate]) 
     """'Monday, Oct. 28': the weekday only names the absolute date written right after it."""
     if candidate.surface.split()[-1].lower() not in WEEKDAYS:
         return False
-    return any(0 <= other.start_char - candidate.end_char <= 2 and other.granularity == "day" for other in found
-               if other is not candidate)
+    return any(
+        0 <= other.start_char - candidate.end_char <= 2 and other.granularity == "day"
+        for other in found
+        if other is not candidate
+    )

@@ -22,8 +22,18 @@ TRANSFORM_VERSION = "entities-2"
 KINDS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
 ENTITY_COLUMNS = ("entity_id", "kind", "name", "country_code", "geonames_id", "wikidata_id")
 MENTION_COLUMNS = (
-    "article_id", "entity_id", "surface", "start_char", "end_char", "sentence_index", "role", "label", "method",
+    "article_id",
+    "entity_id",
+    "surface",
+    "start_char",
+    "end_char",
+    "sentence_index",
+    "role",
+    "label",
+    "method",
 )
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -112,6 +122,7 @@ class _Mention:
 
 # --------------------------------------------------------------------------- tokens and spans
 
+
 def _word(tok: Token) -> str:
     """Lower-case token text without a trailing abbreviation dot ('Gen.' -> 'gen')."""
     return tok.lower_.rstrip(".") if len(tok.text) > 1 else tok.lower_
@@ -125,8 +136,12 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop leading determiners/punctuation and trailing possessives/punctuation from a token range."""
     while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].is_punct or doc[end - 1].is_space
-                           or doc[end - 1].lower_ in ("of", "and", "for")):
+    while end > start and (
+        _is_possessive(doc[end - 1])
+        or doc[end - 1].is_punct
+        or doc[end - 1].is_space
+        or doc[end - 1].lower_ in ("of", "and", "for")
+    ):
         end -= 1
     return start, end
 
@@ -144,6 +159,7 @@ def _sentence_starts(doc: Doc) -> list[int]:
 
 
 # --------------------------------------------------------------------------- roles
+
 
 def _is_role_token(tok: Token) -> bool:
     word = _word(tok)
@@ -201,8 +217,10 @@ def _role_after(doc: Doc, name_end: int, sent_end: int) -> str | None:
     while j < sent_end and doc[j].lower_ in DETERMINERS:
         j += 1
     start = j
-    while j < sent_end and j - start < 10 and (
-        _is_role_token(doc[j]) or doc[j].lower_ in CONNECTORS or doc[j].text == "-"
+    while (
+        j < sent_end
+        and j - start < 10
+        and (_is_role_token(doc[j]) or doc[j].lower_ in CONNECTORS or doc[j].text == "-")
     ):
         j += 1
     if j < sent_end and doc[j].text not in (",", ".", ";", ":", ")", "\u2014"):
@@ -211,6 +229,7 @@ def _role_after(doc: Doc, name_end: int, sent_end: int) -> str | None:
 
 
 # --------------------------------------------------------------------------- the linker
+
 
 class _Linker:
     """Resolves the mentions of one Doc; one instance per call keeps the steps small."""
@@ -252,7 +271,7 @@ class _Linker:
         return self._ner_mention(mention)
 
     def _gazetteer_mention(self, mention: _Mention, entity_id: str) -> _Mention:
-        text = self.doc[mention.start:mention.end].text
+        text = self.doc[mention.start : mention.end].text
         mention.entity_id, mention.method = entity_id, "gazetteer"
         entry = self.gaz.entries[entity_id]
         mention.candidates = [c for c in self.gaz.candidates(text, (entry.group,)) if c[1] == mention.label]
@@ -263,13 +282,13 @@ class _Linker:
         doc = self.doc
         while mention.start < mention.end and (_is_role_token(doc[mention.start]) or doc[mention.start].text == "-"):
             mention.start += 1
-        if mention.start >= mention.end or any(ch.isdigit() for ch in doc[mention.start:mention.end].text):
+        if mention.start >= mention.end or any(ch.isdigit() for ch in doc[mention.start : mention.end].text):
             return None
-        mention.name = doc[mention.start:mention.end].text
+        mention.name = doc[mention.start : mention.end].text
         return mention
 
     def _ner_mention(self, mention: _Mention) -> _Mention | None:
-        span = self.doc[mention.start:mention.end]
+        span = self.doc[mention.start : mention.end]
         if all(_word(tok) in ROLE_WORDS or tok.is_punct for tok in span):
             return None  # "Press Secretary" tagged ORG
         if len(span) == 1 and span[0].is_sent_start and span[0].pos_ not in ("PROPN", "X") and mention.label != "NORP":
@@ -314,7 +333,7 @@ class _Linker:
             start = self._institution_start(mention)
             if start is None:
                 continue
-            text = self.doc[start:mention.end].text
+            text = self.doc[start : mention.end].text
             known = self.gaz.candidates(text, ("org",))
             entity_id = known[0][0].entity_id if known else slug_id("ORG", text)
             method = "gazetteer" if known else "ner"
@@ -343,7 +362,7 @@ class _Linker:
                 continue
             if first.lower_ in PLACE_PREFIXES or _is_role_token(first):
                 continue
-            name = self.doc[first.i:mention.end].text
+            name = self.doc[first.i : mention.end].text
             self._replace(_Mention(first.i, mention.end, "PERSON", name=name))
 
     # -- step 2: user aliases override everything
@@ -351,7 +370,7 @@ class _Linker:
         if not self.aliases:
             return
         for mention in self.mentions:
-            key = normalise_name(self.doc[mention.start:mention.end].text)
+            key = normalise_name(self.doc[mention.start : mention.end].text)
             if key in self.aliases:
                 mention.entity_id, mention.method, mention.candidates = self.aliases[key], "alias", []
         self.mentions.extend(self._alias_matches())
@@ -385,7 +404,7 @@ class _Linker:
             start, end = _trim(self.doc, i, i + n)
             if start != i or end != i + n:
                 continue
-            key = normalise_name(self.doc[i:i + n].text)
+            key = normalise_name(self.doc[i : i + n].text)
             if key in self.aliases:
                 entity_id = self.aliases[key]
                 label = self._kind_of(entity_id, "ORG")
@@ -413,7 +432,7 @@ class _Linker:
     def _is_role_fragment(self, mention: _Mention, role_tokens: set[int]) -> bool:
         if mention.method != "ner" or not set(range(mention.start, mention.end)) <= role_tokens:
             return False
-        return any(_word(tok) in ROLE_WORDS for tok in self.doc[mention.start:mention.end])
+        return any(_word(tok) in ROLE_WORDS for tok in self.doc[mention.start : mention.end])
 
     # -- step 4: people named by surname or part of their name
     def resolve_people(self) -> None:
@@ -432,7 +451,7 @@ class _Linker:
     def _is_anchor(self, mention: _Mention) -> bool:
         """A full name other mentions may resolve to: two or more proper-noun words, not read off a
         Title-Case headline, where NER tags phrases like "Porting Mercurial" as people."""
-        span = self.doc[mention.start:mention.end]
+        span = self.doc[mention.start : mention.end]
         if len(self._words(mention.name)) < 2 or self._in_title_case_line(mention.start):
             return False
         return mention.method == "alias" or all(tok.pos_ == "PROPN" or tok.is_punct for tok in span)
@@ -448,7 +467,7 @@ class _Linker:
         """Surnames NER labels PERSON at least as often as anything else in this article."""
         votes: dict[str, int] = dict.fromkeys(surnames, 0)
         for mention in self.mentions:
-            last = normalise_name(self.doc[mention.start:mention.end].text).split()[-1:]
+            last = normalise_name(self.doc[mention.start : mention.end].text).split()[-1:]
             if mention.method == "ner" and last and last[0] in votes:
                 votes[last[0]] += 1 if mention.label == "PERSON" else -1
         return {name for name, vote in votes.items() if vote >= 0}
@@ -527,7 +546,7 @@ class _Linker:
         for mention in self.mentions:
             if mention.method != "gazetteer" or len(mention.candidates) < 2:
                 continue
-            surface = self.doc[mention.start:mention.end].text
+            surface = self.doc[mention.start : mention.end].text
             pool = mention.candidates
             if surface not in RULER_EXCLUDE:
                 pool = [c for c in pool if c[0].group == mention.candidates[0][0].group]
@@ -535,7 +554,8 @@ class _Linker:
             # A town of a country the article mentions beats the default only when it is not tiny
             # next to it: "Valencia" (ES) with Spain in the text, but not Vienna, Virginia for Vienna.
             preferred = [
-                c for c in pool
+                c
+                for c in pool
                 if c[0].country_code in context and (not top or not c[0].population or c[0].population * 10 >= top)
             ]
             if preferred and pool[0][0].country_code not in context:
@@ -556,18 +576,18 @@ class _Linker:
             j = next((m.end for m in self.mentions if m.start == j + 1 and m.method == "gazetteer"), j)
         if j >= len(doc) or doc[j].lower_ not in PLURAL_REGIONS:
             return None
-        text = f"{doc[mention.start:mention.end].text} {PLURAL_REGIONS[doc[j].lower_]}"
+        text = f"{doc[mention.start : mention.end].text} {PLURAL_REGIONS[doc[j].lower_]}"
         found = self.gaz.candidates(text, ("place",))
         return found[0][0].entity_id if found else None
 
     def _longer_place(self, mention: _Mention, places: list[_Mention]) -> str | None:
         """A longer place name in the article that starts with this one ('Gaza Strip' for 'Gaza')."""
-        surface = self.doc[mention.start:mention.end].text + " "
+        surface = self.doc[mention.start : mention.end].text + " "
         for other in places:
             other_entry = self.gaz.entries.get(other.entity_id)
             if other is mention or other_entry is None or other_entry.population > 0:
                 continue
-            if self.doc[other.start:other.end].text.startswith(surface):
+            if self.doc[other.start : other.end].text.startswith(surface):
                 return other.entity_id
         return None
 
@@ -589,8 +609,14 @@ class _Linker:
         kind = self._kind_of(mention.entity_id, mention.label)
         # An alias surface ("Rocket Man") is not a display name: use the entity's other names.
         name = self._name_from_id(mention.entity_id) if mention.method == "alias" else mention.name
-        return {"entity_id": mention.entity_id, "kind": kind, "name": name, "country_code": None,
-                "geonames_id": None, "wikidata_id": None}
+        return {
+            "entity_id": mention.entity_id,
+            "kind": kind,
+            "name": name,
+            "country_code": None,
+            "geonames_id": None,
+            "wikidata_id": None,
+        }
 
     def _name_from_id(self, entity_id: str) -> str:
         named = [m.name for m in self.mentions if m.entity_id == entity_id and m.name and m.method != "alias"]
@@ -607,13 +633,20 @@ class _Linker:
             if mention.entity_id not in seen:
                 seen.add(mention.entity_id)
                 out.entities.append(self._entity_record(mention))
-            span = self.doc[mention.start:mention.end]
-            out.mentions.append({
-                "article_id": article_id, "entity_id": mention.entity_id, "surface": span.text,
-                "start_char": span.start_char, "end_char": span.end_char,
-                "sentence_index": self.sentence_bounds(mention.start)[0], "role": mention.role,
-                "label": mention.label, "method": mention.method,
-            })
+            span = self.doc[mention.start : mention.end]
+            out.mentions.append(
+                {
+                    "article_id": article_id,
+                    "entity_id": mention.entity_id,
+                    "surface": span.text,
+                    "start_char": span.start_char,
+                    "end_char": span.end_char,
+                    "sentence_index": self.sentence_bounds(mention.start)[0],
+                    "role": mention.role,
+                    "label": mention.label,
+                    "method": mention.method,
+                }
+            )
         return out
 
 
@@ -627,7 +660,7 @@ def _is_part(words: list[str], full: list[str]) -> bool:
     n = len(words)
     if not words or n >= len(full):
         return False
-    return any(full[i:i + n] == words for i in range(len(full) - n + 1))
+    return any(full[i : i + n] == words for i in range(len(full) - n + 1))
 
 
 def link_entities(doc: Doc, article_id: str, aliases: Mapping[str, str] | None = None) -> LinkedEntities:

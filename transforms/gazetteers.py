@@ -60,8 +60,11 @@ class Entry(NamedTuple):
 
     def record(self) -> dict:
         return {
-            "entity_id": self.entity_id, "kind": self.kind, "name": self.name,
-            "country_code": self.country_code, "geonames_id": self.geonames_id,
+            "entity_id": self.entity_id,
+            "kind": self.kind,
+            "name": self.name,
+            "country_code": self.country_code,
+            "geonames_id": self.geonames_id,
             "wikidata_id": self.wikidata_id,
         }
 
@@ -170,8 +173,7 @@ def _add_countries(gaz: Gazetteer) -> None:
     for code in sorted(set(codes) | set(curated)):
         country, row, info = codes.get(code), curated.get(code, {}), geonames.get(code, {})
         name = row.get("name") or getattr(country, "common_name", None) or info.get("name") or country.name
-        entry = Entry(f"iso:{code}", "GPE", name, code, info.get("geonameid"), row.get("wikidata") or None,
-                      "country")
+        entry = Entry(f"iso:{code}", "GPE", name, code, info.get("geonameid"), row.get("wikidata") or None, "country")
         surfaces = [name, *_split(row.get("aliases", ""))]
         if country is not None:
             surfaces += _country_names(country)

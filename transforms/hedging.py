@@ -18,21 +18,52 @@ HEDGING_CUE_VERBS = frozenset({"believe", "estimate", "suggest", "think", "specu
 DENIAL_CUES = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "rebut", "rebuff", "contest"})
 QUESTION_CUES = frozenset({"ask", "question", "wonder", "doubt", "query"})
 #: Cues that can be declined ("declined to confirm / comment / say whether").
-CONFIRM_CUES = frozenset({"confirm", "comment", "say", "disclose", "reveal", "specify", "discuss", "elaborate",
-                          "deny", "verify", "acknowledge", "name"})
+CONFIRM_CUES = frozenset(
+    {
+        "confirm",
+        "comment",
+        "say",
+        "disclose",
+        "reveal",
+        "specify",
+        "discuss",
+        "elaborate",
+        "deny",
+        "verify",
+        "acknowledge",
+        "name",
+    }
+)
 DECLINE_VERBS = frozenset({"decline", "refuse"})
 
-_ADVERBS = frozenset({
-    "reportedly", "allegedly", "apparently", "possibly", "probably", "perhaps", "likely", "unlikely", "seemingly",
-    "supposedly", "purportedly", "presumably", "conceivably", "potentially", "unconfirmed", "unverified",
-})
+_ADVERBS = frozenset(
+    {
+        "reportedly",
+        "allegedly",
+        "apparently",
+        "possibly",
+        "probably",
+        "perhaps",
+        "likely",
+        "unlikely",
+        "seemingly",
+        "supposedly",
+        "purportedly",
+        "presumably",
+        "conceivably",
+        "potentially",
+        "unconfirmed",
+        "unverified",
+    }
+)
 _MODALS = frozenset({"may", "might", "could"})
 _APPEAR_VERBS = frozenset({"appear", "seem"})
 _PASSIVE_HEDGES = frozenset({"believe", "estimate", "think", "understand", "rumour", "rumor"})
 #: Hedge only as "is said to be", "is reported to have" - "deaths have been reported" is a plain statement.
 _PASSIVE_TO_HEDGES = frozenset({"say", "report", "allege"})
-_HEDGING_ADJECTIVES = frozenset({"estimated", "alleged", "suspected", "presumed", "purported", "reported",
-                                 "believed", "rumoured", "rumored"})
+_HEDGING_ADJECTIVES = frozenset(
+    {"estimated", "alleged", "suspected", "presumed", "purported", "reported", "believed", "rumoured", "rumored"}
+)
 _NEGATIONS = frozenset({"not", "n't", "never", "neither", "nor"})
 
 

@@ -15,19 +15,78 @@ import unicodedata
 #: Words that also start organisation names ("General Motors", "Justice Department") are left out.
 HONORIFICS = frozenset(
     {
-        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "rev", "reverend",
-        "president", "vice-president", "senator", "sen", "rep", "representative", "congressman",
-        "congresswoman", "gov", "governor", "mayor", "lt", "col", "capt", "sgt", "maj", "gen", "adm",
-        "cmdr", "chancellor", "sheikh", "premier", "ambassador",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "rev",
+        "reverend",
+        "president",
+        "vice-president",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "gov",
+        "governor",
+        "mayor",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "maj",
+        "gen",
+        "adm",
+        "cmdr",
+        "chancellor",
+        "sheikh",
+        "premier",
+        "ambassador",
     }
 )
 #: Authority ids ("iso:KP", "gn:538555", "wd:Q11209") are already canonical.
 AUTHORITY_ID = re.compile(r"^(iso:[A-Z]{2}|gn:\d+|wd:Q\d+)$")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2010": "-", "\u2011": "-",
-                         "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 #: Letters that NFKD does not decompose into ASCII plus a combining mark.
-_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "đ": "d",
-                       "Đ": "d", "ł": "l", "Ł": "l", "ı": "i", "þ": "th", "ð": "d"})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
+)
 _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w]+|_")
 

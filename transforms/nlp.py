@@ -61,7 +61,9 @@ def add_gazetteer_ruler(nlp: Language) -> None:
     if RULER_NAME in nlp.pipe_names:
         return
     ruler = nlp.add_pipe(
-        "entity_ruler", name=RULER_NAME, before="ner",
+        "entity_ruler",
+        name=RULER_NAME,
+        before="ner",
         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False, "validate": False},
     )
     # With every pipe disabled, add_patterns only tokenises the phrases instead of tagging and parsing

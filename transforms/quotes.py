@@ -94,7 +94,7 @@ class _Scanner:
             self.scan(start, end)
             pos = end + 1
             if self.open is not None:
-                self.end_paragraph(end, paragraphs[index + 1:], pos)
+                self.end_paragraph(end, paragraphs[index + 1 :], pos)
         if self.open is not None:
             self.close_unterminated(len(self.text.rstrip()))
         return sorted(self.quotes, key=lambda q: q.open_at)
@@ -104,20 +104,24 @@ class _Scanner:
         for k, m in enumerate(marks):
             mark, ms, me = m.group(), m.start(), m.end()
             if self.open is None:
-                self.try_open(mark, ms, me, marks[k + 1:])
+                self.try_open(mark, ms, me, marks[k + 1 :])
             elif self.open.skip_to > ms:
                 continue  # the continuation opener already consumed at the paragraph start
             else:
-                self.try_close(mark, ms, me, marks[k + 1:])
+                self.try_close(mark, ms, me, marks[k + 1 :])
 
     def try_open(self, mark: str, ms: int, me: int, rest: list[re.Match]) -> None:
         text = self.text
         if mark in "“„«":
             self.open = _Open(_family(mark), mark, ms, me, [(ms, me)])
-        elif mark in ("\"", "''", "»", "”") and _opener_like(text, ms, me):
+        elif mark in ('"', "''", "»", "”") and _opener_like(text, ms, me):
             self.open = _Open(_family(mark) if mark != "''" else _DOUBLE, mark, ms, me, [(ms, me)])
-        elif mark in "‘'" and _opener_like(text, ms, me) and _next_char(text, me).isalnum() and any(
-                _family(r.group()) == _SINGLE and self.single_closes(r.start(), r.end(), []) for r in rest):
+        elif (
+            mark in "‘'"
+            and _opener_like(text, ms, me)
+            and _next_char(text, me).isalnum()
+            and any(_family(r.group()) == _SINGLE and self.single_closes(r.start(), r.end(), []) for r in rest)
+        ):
             self.open = _Open(_SINGLE, mark, ms, me, [(ms, me)])
 
     def try_close(self, mark: str, ms: int, me: int, rest: list[re.Match]) -> None:
@@ -193,7 +197,7 @@ def strip_marks(text: str, start: int, end: int, marks: list[tuple[int, int]] | 
     for ms, me in sorted(marks):
         if me <= start or ms >= end:
             continue
-        pieces.append(text[pos:max(pos, ms)])
+        pieces.append(text[pos : max(pos, ms)])
         pos = max(pos, me)
     pieces.append(text[pos:end])
     return re.sub(r"\s*\n\s*", " ", "".join(pieces))

@@ -62,10 +62,12 @@ class SelectiveParser:
         self.tag_pos, self.tag_morph = self._tag_map(nlp)
         self.token_rules = TokenRules(self.attribute_ruler.patterns, nlp.vocab)
         exceptions = self.lemmatizer.lookups.get_table("lemma_exc").get("verb", {})
-        self.cue_forms = np.array(sorted(strings.add(f) for f in verb_forms(REPORTING_VERBS, exceptions)),
-                                  dtype=np.uint64)
-        self.verb_tags = np.array(sorted(strings.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")),
-                                  dtype=np.uint64)
+        self.cue_forms = np.array(
+            sorted(strings.add(f) for f in verb_forms(REPORTING_VERBS, exceptions)), dtype=np.uint64
+        )
+        self.verb_tags = np.array(
+            sorted(strings.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")), dtype=np.uint64
+        )
         self.according = strings.add("according")
         self._lemmas: dict[tuple[int, int, int], str] = {}
         self.pronouns = np.array(sorted(strings.add(p) for p in _PRONOUNS), dtype=np.uint64)
@@ -106,8 +108,9 @@ class SelectiveParser:
         """Tokens and tok2vec rows of doc[start:end], nothing else: all the parser reads (faster than as_doc)."""
         strings = doc.vocab.strings
         orth_space = doc.to_array([ORTH, SPACY])[start:end]
-        sent_doc = Doc(doc.vocab, words=[strings[int(o)] for o in orth_space[:, 0]],
-                       spaces=[bool(sp) for sp in orth_space[:, 1]])
+        sent_doc = Doc(
+            doc.vocab, words=[strings[int(o)] for o in orth_space[:, 0]], spaces=[bool(sp) for sp in orth_space[:, 1]]
+        )
         sent_doc.tensor = doc.tensor[start:end]
         return sent_doc
 
@@ -134,7 +137,7 @@ class SelectiveParser:
         for i in range(1, len(bounds)):
             # "X, the company's chief executive, apologised. '...,' she said": a pronoun speaker is found among
             # the subjects of the sentences before, so the sentence before such a cue is parsed too.
-            if wanted[i] and not wanted[i - 1] and pronoun[bounds[i]:ends[i]].any():
+            if wanted[i] and not wanted[i - 1] and pronoun[bounds[i] : ends[i]].any():
                 wanted[i - 1] = True
         sentence_start = np.repeat(bounds, ends - bounds)
         chosen = [(int(b), int(e)) for b, e, want in zip(bounds, ends, wanted, strict=True) if want]
