@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from transforms.quantities import UNITS_WORDS
+
 __all__ = ["ResolvedDate", "resolve_dates"]
 
 
@@ -70,18 +72,7 @@ MONTHS = {
 }
 _NUMBER_WORDS = {
     "a": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{word: n for word, n in UNITS_WORDS.items() if 1 <= n <= 12},
     "few": None,
     "several": None,
     "couple": 2,

@@ -45,7 +45,8 @@ _TOKEN = re.compile(
     r"US\$|A\$|C\$|HK\$|[$£€¥%]|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+(?:['’][A-Za-z]+)?|[^\sA-Za-z\d]"
 )
 
-_UNITS_WORDS = {
+#: Number words below twenty (dates read them too).
+UNITS_WORDS = {
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -511,11 +512,11 @@ class _Parser:
             return Decimal(12), i + 2
         if low in _TENS_WORDS:
             value, j = _TENS_WORDS[low], i + 1
-            if self.low(j) == "-" and self.low(j + 1) in _UNITS_WORDS:
-                value += _UNITS_WORDS[self.low(j + 1)]
+            if self.low(j) == "-" and self.low(j + 1) in UNITS_WORDS:
+                value += UNITS_WORDS[self.low(j + 1)]
                 j += 2
-        elif low in _UNITS_WORDS:
-            value, j = _UNITS_WORDS[low], i + 1
+        elif low in UNITS_WORDS:
+            value, j = UNITS_WORDS[low], i + 1
         else:
             return None
         if self.low(j) == "dozen":
@@ -783,7 +784,7 @@ def find_quantities(text: str) -> list[Quantity]:
 _STARTERS = (
     set(_CURRENCY_SYMBOLS)
     | set(_CURRENCY_CODES)
-    | set(_UNITS_WORDS)
+    | set(UNITS_WORDS)
     | set(_TENS_WORDS)
     | {"a", "an", "between"}
     | {key[0] for key in _COMPARATORS}
