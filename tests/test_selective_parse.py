@@ -127,3 +127,25 @@ def test_token_rules_equal_the_attribute_ruler(full_nlp):
         assert not len(mismatch), [(doc[int(i)].text, values[i], expected[i]) for i in mismatch[:5]]
         checked += len(doc)
     assert checked > 10_000
+
+
+def test_a_batch_leaves_no_new_word_forms_in_the_vocabulary(nlp):
+    """Workers run for days: the words of one batch must not stay in spaCy's string store after it."""
+    from datetime import UTC, datetime
+
+    from flows.stages import analyse_articles
+
+    article = {
+        "article_id": "a1",
+        "url": "http://example.test/a1",
+        "language": "en",
+        "text": TEXT + " Minister Zorblaxian Quenterwick said the Flimbergast plan was sound.",
+        "published_at": datetime(2024, 10, 28, tzinfo=UTC),
+        "source_kind": "html_dir",
+        "source": "tests",
+        "source_ref": None,
+        "raw_sha256": "0" * 64,
+    }
+    out = analyse_articles([article], nlp)
+    assert any(c["speaker_text"] == "Zorblaxian Quenterwick" for c in out["claim_rows"])
+    assert not {"Zorblaxian", "Quenterwick", "Flimbergast"} & set(nlp.vocab.strings)
