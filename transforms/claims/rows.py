@@ -19,11 +19,11 @@ from datetime import datetime
 
 from spacy.tokens import Doc, Token
 
-from transforms.attribution import ArticleIndex, Attribution, AttributionFinder, Speaker, SpeakerResolver
+from transforms.claims.attribution import ArticleIndex, Attribution, AttributionFinder, Speaker, SpeakerResolver
 from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
-from transforms.quotes import find_quotes, strip_marks
+from transforms.claims.quotes import find_quotes, strip_marks
 
 TRANSFORM_VERSION = "claims-2"
 
@@ -136,17 +136,13 @@ def _drop_quote_echoes(atts: list[Attribution], index: ArticleIndex) -> list[Att
 
 
 def _keep(att: Attribution) -> bool:
+    """A claim needs a speaker, and stands on its own: one reported inside a quotation or inside another claim's
+    content ("'I saw that Trump said X,' Adelson said", "Kowal said he believed ...") is part of that claim, as
+    annotators of news attribution treat it."""
     speaker = att.speaker
     if speaker is None or not speaker.text.strip() or att.subject_first_person:
         return False
-    nested = att.nested_in
-    if nested is not None and nested.speaker is not None and att.subject is not None:
-        same = (speaker.entity_id is not None and speaker.entity_id == nested.speaker.entity_id) or (
-            speaker.entity_id is None and speaker.text == nested.speaker.text
-        )
-        if same and att.subject.lower_ in _PRONOUNS:
-            return False  # "Kowal said he did not believe ..." is one claim, not two
-    return True
+    return not att.in_quote and att.nested_in is None
 
 
 def _resolve(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:

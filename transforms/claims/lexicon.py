@@ -1,0 +1,55 @@
+"""The attribution cue lexicon: how often a word, in a given frame, acts as a cue in annotated news.
+
+The counts come from PolNeAR train (see the header of data/cue_lexicon.tsv and bench/build_cue_lexicon.py).
+A word's cue rate is smoothed towards zero, so that a word seen inside a cue twice in three occurrences does not
+outrank one seen a thousand times; a frame seen too rarely backs off to the word's rate over all frames.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "cue_lexicon.tsv"
+ALL_FRAMES = "*"
+#: A frame needs this many occurrences before its own rate replaces the word's rate over all frames.
+MIN_FRAME_OCCURRENCES = 5
+#: Pseudo-occurrences (never a cue) added to every count: the smoothing towards zero.
+SMOOTHING = 2.0
+
+
+@dataclass(frozen=True)
+class CueCounts:
+    cues: int
+    occurrences: int
+
+    @property
+    def rate(self) -> float:
+        return self.cues / (self.occurrences + SMOOTHING)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(path: Path = LEXICON_PATH) -> dict[tuple[str, str, str], CueCounts]:
+    """(lemma, pos, frame) -> counts, read once per process."""
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return {
+            (r["lemma"], r["pos"], r["frame"]): CueCounts(int(r["cues"]), int(r["occurrences"])) for r in rows
+        }
+
+
+def cue_rate(lemma: str, pos: str, frame: str) -> float:
+    """Smoothed share of occurrences that are cues: the frame's own when seen often enough, else the word's."""
+    lexicon = load_lexicon()
+    own = lexicon.get((lemma, pos, frame))
+    if own is not None and own.occurrences >= MIN_FRAME_OCCURRENCES:
+        return own.rate
+    overall = lexicon.get((lemma, pos, ALL_FRAMES))
+    return overall.rate if overall is not None else 0.0
+
+
+def cue_lemmas(pos: str, min_rate: float) -> frozenset[str]:
+    """Lemmas of this part of speech that reach min_rate in some frame: the words worth parsing around."""
+    return frozenset(lemma for (lemma, p, _f), c in load_lexicon().items() if p == pos and c.rate >= min_rate)
