@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 from transforms.claims.frames import frame_of
-from transforms.claims.lexicon import cue_rate
+from transforms.claims.lexicon import ALL_FRAMES, cue_rate
 from transforms.claims.quotes import QUOTE_CHARS, Quote
 
 
@@ -219,6 +219,8 @@ _INDEFINITE = frozenset(
 _RELATIVE = frozenset({"who", "which", "that"})
 #: Smoothed cue rate (transforms.claims.lexicon) a word needs in its frame to count as a cue on its own.
 LEXICON_MIN_RATE = 0.3
+#: The same for a verb right before or after a quotation, where far fewer verbs do anything but attribute it.
+QUOTE_CUE_MIN_RATE = 0.05
 _FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
 _MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "mister", "king", "prince"})
 _FEMALE_TITLES = frozenset({"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady", "madam", "queen", "princess"})
@@ -712,6 +714,15 @@ def _complement(tok: Token) -> tuple[int, int] | None:
     return min(c.left_edge.i for c in kids), max(c.right_edge.i for c in kids)
 
 
+def _quote_cue(tok: Token) -> bool:
+    """A verb that attributes a quotation next to it: a reporting verb, or any verb the lexicon has seen as a cue
+    often enough ('"...," he joked', '"...," Trump shot back')."""
+    if not tok.tag_.startswith("VB"):
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in REPORTING_VERBS or cue_rate(lemma, "VERB", ALL_FRAMES) >= QUOTE_CUE_MIN_RATE
+
+
 def _cue_lemma(tok: Token) -> str:
     lemma = tok.lemma_.lower()
     if lemma == "point":
@@ -847,11 +858,11 @@ class AttributionFinder:
         """'"...," Berg told reporters' / '"...," said Tomas Reyes' / '"...," she said, "...'."""
         tokens = self._tokens_from(quote.close_end, next_open)
         for n, tok in enumerate(tokens[: _MAX_SPEAKER_TOKENS + 1]):
-            if tok.lemma_.lower() in REPORTING_VERBS and tok.tag_.startswith("VB"):
+            if _quote_cue(tok):
                 if any(t.pos_ == "VERB" for t in tokens[:n]):
                     return None
                 return tok
-            if tok.pos_ == "VERB" and tok.lemma_.lower() not in REPORTING_VERBS:
+            if tok.pos_ == "VERB":
                 return None
         return None
 
@@ -865,7 +876,7 @@ class AttributionFinder:
         for n, tok in enumerate(reversed(self.doc[sent_start : end_tok.i + 1])):
             if tok.idx + len(tok.text) <= prev_close or "\n" in tok.text:
                 return None
-            if tok.lemma_.lower() in REPORTING_VERBS and tok.tag_.startswith("VB"):
+            if _quote_cue(tok):
                 return tok
             if tok.pos_ == "VERB" or tok.text in (".", "!", "?") or n > 9:
                 return None

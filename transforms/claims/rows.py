@@ -140,7 +140,7 @@ def _keep(att: Attribution) -> bool:
     content ("'I saw that Trump said X,' Adelson said", "Kowal said he believed ...") is part of that claim, as
     annotators of news attribution treat it."""
     speaker = att.speaker
-    if speaker is None or not speaker.text.strip() or att.subject_first_person:
+    if speaker is None or not speaker.text.strip():
         return False
     return not att.in_quote and att.nested_in is None
 
