@@ -260,6 +260,9 @@ _MALE_NAMES = _words(
 _CONTEXT_CHARS = 60
 #: Longest speaker phrase between a quote and its verb ('Dr. Helena Voss, the province's chief medical officer,').
 _MAX_SPEAKER_TOKENS = 16
+#: A line opening with a label of at most six words and a colon: its source (after any 'EXCLUSIVE –' tag) and
+#: the rest of the line.
+_LABEL_LINE = re.compile(r"^(?:[^\n:]*?[–—-]\s+)?([^\n:–—]{2,60}?):[ \t]+(\S[^\n]*)$", re.M)
 #: A clause opened by one of these after the verb is circumstance, not what was said ("..., X said, as winds rose").
 _ADVERBIAL_MARKS = frozenset(
     {
@@ -747,7 +750,8 @@ class AttributionFinder:
         reported = self.reported()
         according = self.according_to()
         learned = self.lexicon_cues()
-        found = direct + reported + according + learned
+        labelled = self.colon_labels()
+        found = direct + reported + according + learned + labelled
         found.sort(key=lambda a: (a.anchor, a.start))
         return found
 
@@ -910,6 +914,32 @@ class AttributionFinder:
             if att is not None:
                 self.used_cues.add(tok.i)
                 out.append(att)
+        return out
+
+    # "Name: what they said" -----------------------------------------------------------------------------------
+    def colon_labels(self) -> list[Attribution]:
+        """A line that opens with a short name and a colon: a headline ('Graham: Trump's rhetoric is destroying the
+        party') or a transcript turn ('PENCE: Well, ...'). The rest of the line is what the named source said."""
+        out = []
+        for match in _LABEL_LINE.finditer(self.ix.text):
+            label_start, colon = match.start(1), match.end(1)
+            tokens = [t for t in self._tokens_from(label_start, colon) if not t.is_space]
+            names = [t for t in tokens if t.pos_ == "PROPN" or (t.is_upper and t.is_alpha and len(t) > 1)]
+            if not names or any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in tokens):
+                continue
+            if self.ix.in_quote(colon):
+                continue
+            first, last = self.ix.token_at(match.start(2)), self.ix.token_at(match.end(2) - 1)
+            if first is None or last is None:
+                continue
+            span = trim(self.doc, first.i, last.i)
+            if span is None or self.doc[first.i].idx < colon:
+                continue
+            out.append(
+                Attribution(
+                    "colon", ":", None, names[-1], [span], False, colon - 1, self.ix.paragraph_of(colon - 1)
+                )
+            )
         return out
 
     # cues from the lexicon -----------------------------------------------------------------------------------
