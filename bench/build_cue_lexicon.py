@@ -52,7 +52,7 @@ def first_annotator_files(split_dir: Path) -> dict[str, Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="train")
-    parser.add_argument("--min-cues", type=int, default=2, help="keep keys seen inside a cue at least this often")
+    parser.add_argument("--min-cues", type=int, default=2, help="keep words seen inside a cue at least this often")
     args = parser.parse_args()
     split_dir = POLNEAR / args.split
     if not split_dir.is_dir():
@@ -77,7 +77,12 @@ def main() -> None:
             for key in ((lemma, tok.pos_, "*"), (lemma, tok.pos_, frame_of(tok))):
                 occurrences[key] += 1
                 cues[key] += tok.i in inside
-    rows = sorted((k for k in occurrences if cues[k] >= args.min_cues), key=lambda k: (-cues[k], k))
+    # Every frame of a word seen as a cue, also frames where it never is one: their counts pull its rate down.
+    cue_words = {k[:2] for k in occurrences if k[2] == "*" and cues[k] >= args.min_cues}
+    rows = sorted(
+        (k for k in occurrences if k[:2] in cue_words and (cues[k] or occurrences[k] >= 3)),
+        key=lambda k: (-cues[k], -occurrences[k], k),
+    )
     lines = [
         f"# Attribution cue counts from PolNeAR {args.split} ({len(stems)} articles; Newell, Margolin, Ruths, LREC 2018,",
         "# networkdynamics/PolNeAR c3eee833), first annotator per article; built by bench/build_cue_lexicon.py",

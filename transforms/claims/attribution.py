@@ -262,6 +262,7 @@ _CONTEXT_CHARS = 60
 _MAX_SPEAKER_TOKENS = 16
 #: A line opening with a label of at most six words and a colon: its source (after any 'EXCLUSIVE –' tag) and
 #: the rest of the line.
+_MIN_LABELLED_TOKENS = 3
 _LABEL_LINE = re.compile(r"^(?:[^\n:]*?[–—-]\s+)?([^\n:–—]{2,60}?):[ \t]+(\S[^\n]*)$", re.M)
 #: A clause opened by one of these after the verb is circumstance, not what was said ("..., X said, as winds rose").
 _ADVERBIAL_MARKS = frozenset(
@@ -706,7 +707,11 @@ def subject_of(tok: Token) -> Token | None:
 
 
 #: Dependencies after a cue word that are never part of its content.
-_NOT_COMPLEMENT = frozenset({"punct", "cc", "conj", "space", "dep", "mark", "aux", "neg", "nsubj", "nsubjpass"})
+_NOT_COMPLEMENT = frozenset(
+    {"punct", "cc", "conj", "space", "dep", "mark", "aux", "neg", "nsubj", "nsubjpass", "dative"}
+)
+#: Verbs whose object is the person addressed.
+_ADDRESSEE_VERBS = frozenset({"tell", "inform", "brief", "thank"})
 
 
 def _complement(tok: Token) -> tuple[int, int] | None:
@@ -933,7 +938,7 @@ class AttributionFinder:
             if first is None or last is None:
                 continue
             span = trim(self.doc, first.i, last.i)
-            if span is None or self.doc[first.i].idx < colon:
+            if span is None or self.doc[first.i].idx < colon or last.i - first.i < _MIN_LABELLED_TOKENS:
                 continue
             out.append(
                 Attribution(
@@ -966,6 +971,8 @@ class AttributionFinder:
         if in_quote and (_own_subject(tok) is None or not self.ix.in_quote(subj.idx)):
             return None
         found = _complement(tok)
+        if found is not None and tok.lemma_.lower() in _ADDRESSEE_VERBS and frame_of(tok) in ("dobj", "none"):
+            found = None  # "told CNN", "asked reporters": the object is who was addressed, not what was said
         before = False
         if found is None:
             clause = self.content.before_clause(tok)

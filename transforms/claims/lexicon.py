@@ -14,8 +14,9 @@ from pathlib import Path
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "cue_lexicon.tsv"
 ALL_FRAMES = "*"
-#: A frame needs this many occurrences before its own rate replaces the word's rate over all frames.
-MIN_FRAME_OCCURRENCES = 5
+#: Weight, in pseudo-occurrences, of the word's rate over all frames in the rate of one frame: a frame seen
+#: rarely stays close to the word's rate, one seen often speaks for itself.
+FRAME_PRIOR_WEIGHT = 5.0
 #: Pseudo-occurrences (never a cue) added to every count: the smoothing towards zero.
 SMOOTHING = 2.0
 
@@ -40,14 +41,18 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[tuple[str, str, str], CueCou
         }
 
 
-def cue_rate(lemma: str, pos: str, frame: str) -> float:
-    """Smoothed share of occurrences that are cues: the frame's own when seen often enough, else the word's."""
+def cue_rate(lemma: str, pos: str, frame: str = ALL_FRAMES) -> float:
+    """Smoothed share of occurrences that are cues, for the word in this frame, shrunk towards the word's rate
+    over all frames. Frames seen fewer than twice inside a cue are not listed and count as zero cues."""
     lexicon = load_lexicon()
-    own = lexicon.get((lemma, pos, frame))
-    if own is not None and own.occurrences >= MIN_FRAME_OCCURRENCES:
-        return own.rate
     overall = lexicon.get((lemma, pos, ALL_FRAMES))
-    return overall.rate if overall is not None else 0.0
+    if overall is None:
+        return 0.0
+    if frame == ALL_FRAMES:
+        return overall.rate
+    own = lexicon.get((lemma, pos, frame))
+    cues, seen = (own.cues, own.occurrences) if own is not None else (0, 0)
+    return (cues + FRAME_PRIOR_WEIGHT * overall.rate) / (seen + FRAME_PRIOR_WEIGHT)
 
 
 def cue_lemmas(pos: str, min_rate: float) -> frozenset[str]:
