@@ -707,6 +707,8 @@ def subject_of(tok: Token) -> Token | None:
 
 
 #: Dependencies after a cue word that are never part of its content.
+#: Children after a cue that, set off by a comma, start the narrative again rather than continue the content.
+_SET_OFF = frozenset({"advcl", "npadvmod", "prep", "conj", "parataxis", "dep", "xcomp", "ccomp"})
 _NOT_COMPLEMENT = frozenset(
     {"punct", "cc", "conj", "space", "dep", "mark", "aux", "neg", "nsubj", "nsubjpass", "dative"}
 )
@@ -715,11 +717,33 @@ _ADDRESSEE_VERBS = frozenset({"tell", "inform", "brief", "thank"})
 
 
 def _complement(tok: Token) -> tuple[int, int] | None:
-    """Token range of what a cue word governs after itself: its objects, clauses and prepositional phrases."""
+    """Token range of what a cue word governs after itself: its objects, clauses and prepositional phrases, up
+    to a comma that sets off a participle or adverbial clause (', saying ...', ', as ...')."""
     kids = [c for c in tok.children if c.i > tok.i and c.dep_ not in _NOT_COMPLEMENT]
-    if not kids:
+    kept = []
+    for child in kids:
+        before = tok.doc[child.left_edge.i - 1]
+        if kept and before.text in (",", "—", "–", ";") and child.dep_ in _SET_OFF:
+            break
+        if child.dep_ in ("advcl", "npadvmod") and before.text == ",":
+            break
+        kept.append(child)
+    if not kept:
         return None
-    return min(c.left_edge.i for c in kids), max(c.right_edge.i for c in kids)
+    return min(c.left_edge.i for c in kept), max(c.right_edge.i for c in kept)
+
+
+def _around_parenthetical(tok: Token) -> list[tuple[int, int]]:
+    """', he said,' / 'As Clyburn noted, ...' / '..., Viguerie argues.': a cue clause with nothing after it, set off
+    inside its sentence; the sentence around it is the content (one or two token ranges)."""
+    sent = tok.sent
+    first, last = tok.left_edge.i, tok.right_edge.i
+    doc = tok.doc
+    opens = first == sent.start or doc[first - 1].text in (",", "—", "–") or doc[first].lower_ == "as"
+    closes = last + 1 >= sent.end or doc[last + 1].text in (",", "—", "–", ".", "!", "?") or doc[last + 1].is_space
+    if not (opens and closes):
+        return []
+    return [(a, b) for a, b in ((sent.start, first - 1), (last + 1, sent.end - 1)) if b - a >= 1]
 
 
 def _quote_cue(tok: Token) -> bool:
@@ -974,20 +998,20 @@ class AttributionFinder:
         if found is not None and tok.lemma_.lower() in _ADDRESSEE_VERBS and frame_of(tok) in ("dobj", "none"):
             found = None  # "told CNN", "asked reporters": the object is who was addressed, not what was said
         before = False
-        if found is None:
+        ranges = [found] if found is not None else []
+        if not ranges:
             clause = self.content.before_clause(tok)
-            if clause is None:
-                return None
-            found, before = clause, True
-        span = trim(self.doc, found[0], found[1])
-        if span is None:
+            ranges = [clause] if clause is not None else _around_parenthetical(tok)
+            before = True
+        spans = [span for span in (trim(self.doc, a, b) for a, b in ranges) if span is not None]
+        if not spans:
             return None
         att = Attribution(
             "reported",
             _cue_lemma(tok),
             tok,
             subj,
-            [span],
+            spans,
             False,
             tok.idx,
             self.ix.paragraph_of(tok.idx),
