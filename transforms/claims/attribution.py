@@ -217,6 +217,8 @@ _INDEFINITE = frozenset(
     }
 )
 _RELATIVE = frozenset({"who", "which", "that"})
+#: Verbs that give an impression without a source ("seemed unperturbed", "appears to be moving").
+RAISING_VERBS = frozenset({"seem", "appear", "look", "sound"})
 #: Smoothed cue rate (transforms.claims.lexicon) a word needs in its frame to count as a cue on its own.
 LEXICON_MIN_RATE = 0.3
 #: The same for a verb right before or after a quotation, where far fewer verbs do anything but attribute it.
@@ -299,6 +301,10 @@ class Speaker:
     kind: str
     noun: str | None = None
     plural: bool = False
+
+
+#: The speaker of a claim the text does not attribute to anyone ("X is expected to ...").
+NO_SPEAKER = Speaker(None, "", "NONE")
 
 
 @dataclass
@@ -780,7 +786,8 @@ class AttributionFinder:
         according = self.according_to()
         learned = self.lexicon_cues()
         labelled = self.colon_labels()
-        found = direct + reported + according + learned + labelled
+        impersonal = self.impersonal_cues()
+        found = direct + reported + according + learned + labelled + impersonal
         found.sort(key=lambda a: (a.anchor, a.start))
         return found
 
@@ -943,6 +950,30 @@ class AttributionFinder:
             if att is not None:
                 self.used_cues.add(tok.i)
                 out.append(att)
+        return out
+
+    # no source: "X seemed to ...", "X is expected to ...", "Asked about X, ..." ------------------------------------
+    def impersonal_cues(self) -> list[Attribution]:
+        """Impressions and expectations the text gives without saying whose they are: the annotated convention is
+        a claim with no speaker, its content the whole clause around the cue."""
+        out = []
+        for tok in self.doc:
+            if tok.i in self.used_cues or tok.pos_ != "VERB" or self.ix.in_quote(tok.idx):
+                continue
+            lemma = tok.lemma_.lower()
+            frame = frame_of(tok)
+            raising = lemma in RAISING_VERBS and frame in ("xcomp", "acomp", "attr", "oprd", "ccomp")
+            passive = frame == "pass" and not any(c.dep_ == "agent" for c in tok.children)
+            if not (raising or (passive and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE)):
+                continue
+            span = trim(self.doc, tok.left_edge.i, tok.right_edge.i)
+            if span is None or tok.right_edge.i - tok.left_edge.i < 2:
+                continue
+            self.used_cues.add(tok.i)
+            att = Attribution(
+                "impersonal", _cue_lemma(tok), tok, None, [span], False, tok.idx, self.ix.paragraph_of(tok.idx)
+            )
+            out.append(att)
         return out
 
     # "Name: what they said" -----------------------------------------------------------------------------------
@@ -1229,6 +1260,9 @@ class SpeakerResolver:
 
     # resolution -------------------------------------------------------------------------------------------------
     def resolve(self, att: Attribution) -> Speaker | None:
+        if att.source == "impersonal":
+            att.speaker = NO_SPEAKER
+            return att.speaker
         if att.inherit is not None:
             speaker = att.inherit.speaker
         elif att.subject is None:

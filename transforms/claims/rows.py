@@ -140,7 +140,7 @@ def _keep(att: Attribution) -> bool:
     content ("'I saw that Trump said X,' Adelson said", "Kowal said he believed ...") is part of that claim, as
     annotators of news attribution treat it."""
     speaker = att.speaker
-    if speaker is None or not speaker.text.strip():
+    if speaker is None or not (speaker.text.strip() or speaker.kind == "NONE"):
         return False
     return not att.in_quote and att.nested_in is None
 
@@ -198,7 +198,7 @@ class _RowBuilder:
                 "claim_id": cid,
                 "article_id": self.article_id,
                 "speaker_entity_id": speaker.entity_id,
-                "speaker_text": speaker.text,
+                "speaker_text": speaker.text or None,
                 "speaker_kind": speaker.kind,
                 "cue": att.cue,
                 "content": content,
