@@ -21,6 +21,7 @@ import spacy
 
 from transforms.claims.frames import frame_of
 from transforms.claims.lexicon import LEXICON_PATH
+from transforms.claims.quotes import find_quotes
 from transforms.gazetteers import ruler_patterns  # noqa: F401 - the pipeline below is the project's own
 from transforms.line_breaks import add_line_breaks
 from transforms.nlp import DEFAULT_PIPELINE, add_gazetteer_ruler
@@ -39,6 +40,16 @@ def cue_offsets(ann: Path) -> list[tuple[int, int]]:
         label, _, offsets = parts[1].partition(" ")
         if label == "Cue":
             out.extend(tuple(map(int, piece.split())) for piece in offsets.split(";") if piece.strip())
+    return out
+
+
+def quoted_tokens(doc) -> set[int]:
+    """Tokens inside quotation marks: words there belong to the quoted speaker and are never counted, since
+    the claims stage does not look for cues inside a quotation."""
+    out: set[int] = set()
+    for quote in find_quotes(doc.text):
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        out.update(t.i for t in span or ())
     return out
 
 
@@ -66,12 +77,13 @@ def main() -> None:
     occurrences: collections.Counter = collections.Counter()
     cues: collections.Counter = collections.Counter()
     for stem, doc in zip(stems, nlp.pipe(texts, batch_size=8), strict=True):
+        quoted = quoted_tokens(doc)
         inside = set()
         for start, end in cue_offsets(anns[stem]):
             span = doc.char_span(start, end, alignment_mode="expand")
             inside.update(t.i for t in span or ())
         for tok in doc:
-            if tok.pos_ not in COUNTED_POS or not re.search(r"[a-z]", tok.lower_):
+            if tok.pos_ not in COUNTED_POS or not re.search(r"[a-z]", tok.lower_) or tok.i in quoted:
                 continue
             lemma = tok.lemma_.lower()
             for key in ((lemma, tok.pos_, "*"), (lemma, tok.pos_, frame_of(tok))):
@@ -86,7 +98,8 @@ def main() -> None:
     lines = [
         f"# Attribution cue counts from PolNeAR {args.split} ({len(stems)} articles; Newell, Margolin, Ruths, LREC 2018,",
         "# networkdynamics/PolNeAR c3eee833), first annotator per article; built by bench/build_cue_lexicon.py",
-        f"# on {date.today().isoformat()}. cues = occurrences inside an annotated Cue span; frame '*' = all frames.",
+        f"# on {date.today().isoformat()}. Words outside quotations only; cues = occurrences inside an annotated Cue span;",
+        "# frame '*' = all frames.",
         "lemma\tpos\tframe\tcues\toccurrences",
     ]
     lines += [f"{k[0]}\t{k[1]}\t{k[2]}\t{cues[k]}\t{occurrences[k]}" for k in rows]

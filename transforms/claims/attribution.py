@@ -220,7 +220,7 @@ _RELATIVE = frozenset({"who", "which", "that"})
 #: Verbs that give an impression without a source ("seemed unperturbed", "appears to be moving").
 RAISING_VERBS = frozenset({"seem", "appear", "look", "sound"})
 #: Smoothed cue rate (transforms.claims.lexicon) a word needs in its frame to count as a cue on its own.
-LEXICON_MIN_RATE = 0.3
+LEXICON_MIN_RATE = 0.4
 #: The same for a verb right before or after a quotation, where far fewer verbs do anything but attribute it.
 QUOTE_CUE_MIN_RATE = 0.05
 _FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
@@ -1450,7 +1450,8 @@ class SpeakerResolver:
         return re.search(rf"\b{re.escape(noun)}\b", window) is not None or noun in role
 
     def definite_person(self, subj: Token, text: str, lemma: str, att: Attribution) -> Speaker:
-        """'the spokesman', 'the official', 'the minister': the nearest earlier speaker or person it fits."""
+        """'the spokesman', 'the official', 'the minister': the nearest earlier speaker or person it fits. The
+        description stays the speaker text; the entity says whom it refers to."""
         earlier = self._recent(lambda s: s.noun == lemma or lemma in s.text.lower().split(), sentences=6)
         persons = [m for m in self._mentions_before(subj.idx, sentences=10) if self.ix.kind_of(m) == "PERSON"]
         fitting = next((m for m in reversed(persons) if self._described(m, lemma)), None)
@@ -1458,15 +1459,15 @@ class SpeakerResolver:
             earlier is not None and earlier.entity_id is None and self._closer_seen(earlier, fitting)
         )
         if earlier is not None and prefer_earlier:
-            return Speaker(earlier.entity_id, earlier.text, earlier.kind, noun=lemma)
+            return Speaker(earlier.entity_id, text, earlier.kind, noun=lemma)
         if fitting is not None:
-            return Speaker(fitting["entity_id"], fitting["surface"], "PERSON", noun=lemma)
+            return Speaker(fitting["entity_id"], text, "PERSON", noun=lemma)
         if lemma in PERSON_ROLE_NOUNS and lemma not in ("athlete", "player", "man", "woman", "person"):
             return Speaker(None, text, "UNNAMED", noun=lemma)
         outer = att.nested_in.speaker.entity_id if att.nested_in and att.nested_in.speaker else None
         candidates = [m for m in reversed(persons) if m["entity_id"] != outer]
         if candidates:
-            return Speaker(candidates[0]["entity_id"], candidates[0]["surface"], "PERSON", noun=lemma)
+            return Speaker(candidates[0]["entity_id"], text, "PERSON", noun=lemma)
         return Speaker(None, text, "UNNAMED", noun=lemma)
 
     def _closer_seen(self, seen: Speaker, mention: Mapping) -> bool:
