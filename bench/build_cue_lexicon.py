@@ -22,7 +22,6 @@ import spacy
 from transforms.claims.frames import frame_of
 from transforms.claims.lexicon import LEXICON_PATH
 from transforms.claims.quotes import find_quotes
-from transforms.gazetteers import ruler_patterns  # noqa: F401 - the pipeline below is the project's own
 from transforms.line_breaks import add_line_breaks
 from transforms.nlp import DEFAULT_PIPELINE, add_gazetteer_ruler
 
@@ -96,10 +95,10 @@ def main() -> None:
         key=lambda k: (-cues[k], -occurrences[k], k),
     )
     lines = [
-        f"# Attribution cue counts from PolNeAR {args.split} ({len(stems)} articles; Newell, Margolin, Ruths, LREC 2018,",
-        "# networkdynamics/PolNeAR c3eee833), first annotator per article; built by bench/build_cue_lexicon.py",
-        f"# on {date.today().isoformat()}. Words outside quotations only; cues = occurrences inside an annotated Cue span;",
-        "# frame '*' = all frames.",
+        f"# Attribution cue counts from PolNeAR {args.split} ({len(stems)} articles; Newell, Margolin, Ruths,",
+        "# LREC 2018, networkdynamics/PolNeAR c3eee833), first annotator per article; built by",
+        f"# bench/build_cue_lexicon.py on {date.today().isoformat()}. Words outside quotations only;",
+        "# cues = occurrences inside an annotated Cue span; frame '*' = all frames.",
         "lemma\tpos\tframe\tcues\toccurrences",
     ]
     lines += [f"{k[0]}\t{k[1]}\t{k[2]}\t{cues[k]}\t{occurrences[k]}" for k in rows]

@@ -23,7 +23,6 @@ def mark_line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-
 def add_line_breaks(nlp: Language) -> None:
     """Put the component where its boundaries survive: after an enabled senter, else before the parser."""
     if NAME in nlp.pipe_names:

@@ -5,7 +5,7 @@ component takes the place of the parser, attribute ruler and lemmatizer at the e
 
 - every token gets its part of speech and morphology from the tagger's tag through the attribute ruler's tag
   map (the entity stage reads PROPN everywhere) and its lower-case form as lemma;
-- sentences that may attribute (a verb-tagged form of a reporting verb, "according", part of a quotation, or the
+- sentences that may attribute (a verb-tagged form of a cue verb, "according", part of a quotation, or the
   sentence before a cue with a pronoun, whose subjects the pronoun resolves to) are parsed on their own, reusing
   the article's tok2vec tensor (Span.as_doc copies it), so the parse sees the words around them; the attribute
   ruler and lemmatizer then run on them as in the full pipeline;
@@ -25,7 +25,7 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from transforms.claims.attribution import REPORTING_VERBS
+from transforms.claims.attribution import cue_verbs
 from transforms.claims.quotes import find_quotes
 from transforms.token_rules import SET, TESTED, TokenRules
 
@@ -62,9 +62,7 @@ class SelectiveParser:
         self.tag_pos, self.tag_morph = self._tag_map(nlp)
         self.token_rules = TokenRules(self.attribute_ruler.patterns, nlp.vocab)
         exceptions = self.lemmatizer.lookups.get_table("lemma_exc").get("verb", {})
-        self.cue_forms = np.array(
-            sorted(strings.add(f) for f in verb_forms(REPORTING_VERBS, exceptions)), dtype=np.uint64
-        )
+        self.cue_forms = np.array(sorted(strings.add(f) for f in verb_forms(cue_verbs(), exceptions)), dtype=np.uint64)
         self.verb_tags = np.array(
             sorted(strings.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")), dtype=np.uint64
         )

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 from transforms.claims.frames import frame_of
-from transforms.claims.lexicon import ALL_FRAMES, cue_rate
+from transforms.claims.lexicon import ALL_FRAMES, cue_lemmas, cue_rate
 from transforms.claims.quotes import QUOTE_CHARS, Quote
+from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 
 
 def _words(text: str) -> frozenset[str]:
@@ -193,6 +193,11 @@ _CLAUSE_HOSTS = _CLAIM_NOUNS | frozenset(
     }
 )
 _MODALS = frozenset({"would", "could", "might", "should", "will", "may", "can", "must"})
+_IDENTIFY = frozenset({"name", "identify", "quote"})
+#: Wishes are claims only with a clause ("hoped that talks would resume", not "hoped to publish").
+_WISHES = frozenset({"hope", "hop", "wish"})
+#: "declined to comment": refusing these states nothing.
+_NOTHING_SAID = frozenset({"comment", "elaborate", "discuss", "say", "respond", "answer", "speak", "specify"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "once", "when", "whether", "until", "before", "lest"})
 _QUANTIFIER_HEADS = frozenset(
     {"one", "some", "many", "others", "most", "several", "both", "all", "each", "few", "two", "three", "four", "none"}
@@ -220,7 +225,7 @@ _RELATIVE = frozenset({"who", "which", "that"})
 #: Verbs that give an impression without a source ("seemed unperturbed", "appears to be moving").
 RAISING_VERBS = frozenset({"seem", "appear", "look", "sound"})
 #: Smoothed cue rate (transforms.claims.lexicon) a word needs in its frame to count as a cue on its own.
-LEXICON_MIN_RATE = 0.4
+LEXICON_MIN_RATE = 0.3
 #: The same for a verb right before or after a quotation, where far fewer verbs do anything but attribute it.
 QUOTE_CUE_MIN_RATE = 0.05
 _FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
@@ -334,6 +339,13 @@ class Attribution:
     @property
     def end(self) -> int:
         return self.segments[-1][1]
+
+
+def cue_verbs() -> frozenset[str]:
+    """Every verb lemma some finder may take as a cue outside a quotation: the reporting verbs, the verbs the
+    lexicon rates as cues in some frame, and the verbs of impressions. The selective parser parses the sentences
+    that hold one of them."""
+    return REPORTING_VERBS | RAISING_VERBS | cue_lemmas("VERB", LEXICON_MIN_RATE)
 
 
 # --- document index ---------------------------------------------------------------------------------------------
@@ -752,13 +764,13 @@ def _around_parenthetical(tok: Token) -> list[tuple[int, int]]:
     return [(a, b) for a, b in ((sent.start, first - 1), (last + 1, sent.end - 1)) if b - a >= 1]
 
 
-def _quote_cue(tok: Token) -> bool:
-    """A verb that attributes a quotation next to it: a reporting verb, or any verb the lexicon has seen as a cue
-    often enough ('"...," he joked', '"...," Trump shot back')."""
+def _quote_cue(tok: Token, lexicon: bool = True) -> bool:
+    """A verb that attributes a quotation next to it: a reporting verb, or (with lexicon) any verb the lexicon
+    has seen as a cue often enough ('"...," he joked', '"...," Trump shot back')."""
     if not tok.tag_.startswith("VB"):
         return False
     lemma = tok.lemma_.lower()
-    return lemma in REPORTING_VERBS or cue_rate(lemma, "VERB", ALL_FRAMES) >= QUOTE_CUE_MIN_RATE
+    return lemma in REPORTING_VERBS or (lexicon and cue_rate(lemma, "VERB", ALL_FRAMES) >= QUOTE_CUE_MIN_RATE)
 
 
 def _cue_lemma(tok: Token) -> str:
@@ -897,8 +909,11 @@ class AttributionFinder:
     def cue_after(self, quote: Quote, next_open: int) -> Token | None:
         """'"...," Berg told reporters' / '"...," said Tomas Reyes' / '"...," she said, "...'."""
         tokens = self._tokens_from(quote.close_end, next_open)
+        # After a quote that ends its sentence ('"... wrong." Lopez spoke in Rome'), only a reporting verb
+        # attributes it; after '"...,"' any verb the lexicon knows as a cue does ('"...," he joked').
+        open_ended = self.ix.text[quote.start : quote.end].rstrip().endswith((",", "?", "!", "—", "–", "-"))
         for n, tok in enumerate(tokens[: _MAX_SPEAKER_TOKENS + 1]):
-            if _quote_cue(tok):
+            if _quote_cue(tok, lexicon=open_ended):
                 if any(t.pos_ == "VERB" for t in tokens[:n]):
                     return None
                 return tok
@@ -963,7 +978,16 @@ class AttributionFinder:
             lemma = tok.lemma_.lower()
             frame = frame_of(tok)
             raising = lemma in RAISING_VERBS and frame in ("xcomp", "acomp", "attr", "oprd", "ccomp")
-            passive = frame == "pass" and not any(c.dep_ == "agent" for c in tok.children)
+            passive = (
+                frame == "pass"
+                and not any(c.dep_ == "agent" for c in tok.children)
+                and any(
+                    (c.dep_ == "xcomp" and _has_infinitive_to(c))
+                    or c.dep_ == "ccomp"
+                    or (c.dep_ == "prep" and c.lower_ == "as")
+                    for c in tok.children
+                )
+            )  # "is expected to win", "is seen as a uniter"; not "was reported missing"
             if not (raising or (passive and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE)):
                 continue
             span = trim(self.doc, tok.left_edge.i, tok.right_edge.i)
@@ -996,9 +1020,7 @@ class AttributionFinder:
             if span is None or self.doc[first.i].idx < colon or last.i - first.i < _MIN_LABELLED_TOKENS:
                 continue
             out.append(
-                Attribution(
-                    "colon", ":", None, names[-1], [span], False, colon - 1, self.ix.paragraph_of(colon - 1)
-                )
+                Attribution("colon", ":", None, names[-1], [span], False, colon - 1, self.ix.paragraph_of(colon - 1))
             )
         return out
 
@@ -1018,7 +1040,29 @@ class AttributionFinder:
                 out.append(att)
         return out
 
+    def _lexicon_skip(self, tok: Token) -> bool:
+        """What the reporting-verb finder rules out holds here too: conditions ('if the sample confirms'), negation
+        with nothing stated ('has not commented'), and refusals to say anything ('declined to comment')."""
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children):
+            return True
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+        if tok.lemma_.lower() in _WISHES and not any(c.dep_ == "ccomp" for c in tok.children):
+            return True  # "hoped to publish the findings" reports no statement; "hoped that ..." does
+        if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and _own_subject(tok) is None:
+            return True  # "Asked whether ...", "figures published by ..."
+        if _has_infinitive_to(tok) and tok.dep_ == "xcomp":
+            return True  # "wants to build": the cue is "wants"
+        if any(c.dep_ == "xcomp" and _passive(c) and c.lemma_.lower() in _IDENTIFY for c in tok.children):
+            return True  # "asked not to be named"
+        if tok.lemma_.lower() in DECLINE_VERBS:
+            inner = [c for c in tok.children if c.dep_ == "xcomp"]
+            return any(c.i in self.used_cues or c.lemma_.lower() in _NOTHING_SAID for c in inner)
+        return False
+
     def lexicon_one(self, tok: Token) -> Attribution | None:
+        if self._lexicon_skip(tok):
+            return None
         subj = subject_of(tok)
         if subj is None or (subj.idx > tok.idx and subj.dep_ not in ("nsubj", "nsubjpass")):
             return None

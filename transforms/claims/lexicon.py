@@ -36,9 +36,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[tuple[str, str, str], CueCou
     """(lemma, pos, frame) -> counts, read once per process."""
     with path.open(encoding="utf-8") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return {
-            (r["lemma"], r["pos"], r["frame"]): CueCounts(int(r["cues"]), int(r["occurrences"])) for r in rows
-        }
+        return {(r["lemma"], r["pos"], r["frame"]): CueCounts(int(r["cues"]), int(r["occurrences"])) for r in rows}
 
 
 def cue_rate(lemma: str, pos: str, frame: str = ALL_FRAMES) -> float:
@@ -51,10 +49,13 @@ def cue_rate(lemma: str, pos: str, frame: str = ALL_FRAMES) -> float:
     if frame == ALL_FRAMES:
         return overall.rate
     own = lexicon.get((lemma, pos, frame))
+    if own is None and frame.startswith("prt:"):
+        return 0.0  # a phrasal verb never seen as a cue is another verb ("called up reservists")
     cues, seen = (own.cues, own.occurrences) if own is not None else (0, 0)
     return (cues + FRAME_PRIOR_WEIGHT * overall.rate) / (seen + FRAME_PRIOR_WEIGHT)
 
 
 def cue_lemmas(pos: str, min_rate: float) -> frozenset[str]:
-    """Lemmas of this part of speech that reach min_rate in some frame: the words worth parsing around."""
-    return frozenset(lemma for (lemma, p, _f), c in load_lexicon().items() if p == pos and c.rate >= min_rate)
+    """Lemmas of this part of speech whose cue rate reaches min_rate in some frame (or over all frames)."""
+    lexicon = load_lexicon()
+    return frozenset(lemma for (lemma, p, frame) in lexicon if p == pos and cue_rate(lemma, pos, frame) >= min_rate)

@@ -20,12 +20,12 @@ from datetime import datetime
 from spacy.tokens import Doc, Token
 
 from transforms.claims.attribution import ArticleIndex, Attribution, AttributionFinder, Speaker, SpeakerResolver
+from transforms.claims.quotes import find_quotes, strip_marks
 from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
-from transforms.claims.quotes import find_quotes, strip_marks
 
-TRANSFORM_VERSION = "claims-2"
+TRANSFORM_VERSION = "claims-3"
 
 CLAIM_COLUMNS = (
     "claim_id",
@@ -97,7 +97,8 @@ def _take_nested_content(atts: list[Attribution]) -> None:
             if o is not att
             and o.cue_tok is not None
             and _inside(o.cue_tok.idx, att.segments)
-            and o.source != "according"
+            and o.source in ("quote", "reported", "continuation")
+            and not o.extra.get("lexicon")
         ]
         if inner:
             att.segments = list(inner[-1].segments)
