@@ -194,6 +194,10 @@ _CLAUSE_HOSTS = _CLAIM_NOUNS | frozenset(
 )
 _MODALS = frozenset({"would", "could", "might", "should", "will", "may", "can", "must"})
 _IDENTIFY = frozenset({"name", "identify", "quote"})
+#: Verbs that, negated, say nothing.
+_SAYING = frozenset(
+    {"say", "comment", "tell", "disclose", "reveal", "confirm", "specify", "elaborate", "answer", "respond", "speak"}
+)
 #: Wishes are claims only with a clause ("hoped that talks would resume", not "hoped to publish").
 _WISHES = frozenset({"hope", "hop", "wish"})
 #: "declined to comment": refusing these states nothing.
@@ -728,27 +732,57 @@ def subject_of(tok: Token) -> Token | None:
 #: Children after a cue that, set off by a comma, start the narrative again rather than continue the content.
 _SET_OFF = frozenset({"advcl", "npadvmod", "prep", "conj", "parataxis", "dep", "xcomp", "ccomp"})
 _NOT_COMPLEMENT = frozenset(
-    {"punct", "cc", "conj", "space", "dep", "mark", "aux", "neg", "nsubj", "nsubjpass", "dative"}
+    {"punct", "cc", "conj", "space", "dep", "mark", "aux", "neg", "nsubj", "nsubjpass", "dative", "prt"}
 )
+#: Prepositions that complete an object: "described it as a mistake", "accused her of lying", "blamed X for Y".
+_OBJECT_PREPS = frozenset({"as", "of", "for", "to", "on", "over", "with"})
 #: Verbs whose object is the person addressed.
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "brief", "thank"})
 
 
 def _complement(tok: Token) -> tuple[int, int] | None:
-    """Token range of what a cue word governs after itself: its objects, clauses and prepositional phrases, up
-    to a comma that sets off a participle or adverbial clause (', saying ...', ', as ...')."""
-    kids = [c for c in tok.children if c.i > tok.i and c.dep_ not in _NOT_COMPLEMENT]
-    kept = []
-    for child in kids:
-        before = tok.doc[child.left_edge.i - 1]
-        if kept and before.text in (",", "—", "–", ";") and child.dep_ in _SET_OFF:
-            break
-        if child.dep_ in ("advcl", "npadvmod") and before.text == ",":
-            break
-        kept.append(child)
-    if not kept:
+    """Token range of what a cue word governs after itself. A clause wins ('groused to a crowd that X': X); else
+    the object with what completes it ('called him a liar', 'described it as a mistake', 'accused her of lying',
+    'urged voters to stay home'); else everything after the word, up to a comma that sets off a participle or
+    adverbial clause (', saying ...', ', as ...')."""
+    after = [c for c in tok.children if c.i > tok.i and c.dep_ not in _NOT_COMPLEMENT]
+    clause = next((c for c in after if c.dep_ == "ccomp"), None)
+    obj = next((c for c in after if c.dep_ in ("dobj", "obj")), None)
+    if clause is not None and (obj is None or clause.i < obj.i or tok.lemma_.lower() in _ADDRESSEE_VERBS):
+        kept = [clause]
+    elif obj is not None:
+        kept = [obj] + [
+            c
+            for c in after
+            if c.i > obj.i
+            and (c.dep_ in ("oprd", "xcomp", "ccomp", "attr") or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS))
+        ]
+    else:
+        kept = []
+        for child in after:
+            before = tok.doc[child.left_edge.i - 1]
+            if kept and before.text in (",", "—", "–", ";") and child.dep_ in _SET_OFF:
+                break
+            if child.dep_ in ("advcl", "npadvmod") and before.text == ",":
+                break
+            kept.append(child)
+    if not kept or all(c.tag_ in ("WDT", "WP") for c in kept):
         return None
     return min(c.left_edge.i for c in kept), max(c.right_edge.i for c in kept)
+
+
+def _asked_opening(tok: Token) -> tuple[int, int] | None:
+    """'Asked about her vote, Sanders said ...' / 'Asked why he trailed, ...': the question put to the speaker, a
+    claim of its own whose asker the text does not name."""
+    if tok.lower_ != "asked" or tok.tag_ != "VBN" or _own_subject(tok) is not None:
+        return None
+    first = next((t for t in tok.sent if not (t.is_punct or t.is_space or t.text in QUOTE_CHARS)), None)
+    if first is None or first.i != tok.i:
+        return None
+    question = [c for c in tok.children if c.dep_ in ("ccomp", "prep", "dobj", "xcomp", "advcl") and c.i > tok.i]
+    if not question:
+        return None
+    return question[0].left_edge.i, max(c.right_edge.i for c in question)
 
 
 def _around_parenthetical(tok: Token) -> list[tuple[int, int]]:
@@ -988,6 +1022,17 @@ class AttributionFinder:
                     for c in tok.children
                 )
             )  # "is expected to win", "is seen as a uniter"; not "was reported missing"
+            asked = _asked_opening(tok)
+            if asked is not None:
+                span = trim(self.doc, asked[0], asked[1])
+                if span is not None:
+                    self.used_cues.add(tok.i)
+                    out.append(
+                        Attribution(
+                            "impersonal", "ask", tok, None, [span], False, tok.idx, self.ix.paragraph_of(tok.idx)
+                        )
+                    )
+                continue
             if not (raising or (passive and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE)):
                 continue
             span = trim(self.doc, tok.left_edge.i, tok.right_edge.i)
@@ -1045,8 +1090,8 @@ class AttributionFinder:
         with nothing stated ('has not commented'), and refusals to say anything ('declined to comment')."""
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children):
             return True
-        if any(c.dep_ == "neg" for c in tok.children):
-            return True
+        if tok.lemma_.lower() in _SAYING and any(c.dep_ == "neg" for c in tok.children):
+            return True  # "has not commented", "would not say how much"; "did not see it that way" is a stance
         if tok.lemma_.lower() in _WISHES and not any(c.dep_ == "ccomp" for c in tok.children):
             return True  # "hoped to publish the findings" reports no statement; "hoped that ..." does
         if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and _own_subject(tok) is None:
