@@ -501,3 +501,63 @@ def test_odd_inputs_do_not_crash(text):
     for c in found.claims:
         assert 0 <= c["content_start"] <= c["content_end"] <= len(text)
         assert c["speaker_text"].strip()
+
+
+# --- constructions learned from news attribution (PolNeAR train): cue lexicon, labels, no-source claims -------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        (
+            "Senator Maria Okafor accused the governor of hiding the audit.",
+            "Maria Okafor",
+            "accuse",
+            "the governor of hiding the audit",
+        ),
+        ("Mayor Tom Reddy called the budget a disgrace.", "Tom Reddy", "call", "the budget a disgrace"),
+        ("Tom Reddy urged voters to stay home.", "Tom Reddy", "urge", "voters to stay home"),
+        ('"We will win this one," Tom Reddy joked.', "Tom Reddy", "joke", "We will win this one,"),
+    ],
+)
+def test_cues_from_the_lexicon(text, speaker, cue, content):
+    c = single(text)
+    assert (c["speaker_text"], c["cue"], c["content"].rstrip(",")) == (speaker, cue, content.rstrip(","))
+
+
+def test_headline_line_never_joins_the_lead_sentence():
+    found = claims_of(
+        "Harbour tunnel wins $2 billion loan\nThe transport minister, Ada Brook, said on Monday that work would "
+        "start in March."
+    )
+    assert [c["content"] for c in found] == ["work would start in March"]
+
+
+def test_name_and_colon_line_is_the_claim_of_that_name():
+    found = claims_of("Ada Brook: The tunnel will open on time and under budget\nThe work starts in March.")
+    assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [
+        ("Ada Brook", ":", "The tunnel will open on time and under budget")
+    ]
+
+
+def test_expectation_without_a_source_has_no_speaker():
+    c = single("Ada Brook is expected to resign on Friday.")
+    assert (c["speaker_text"], c["speaker_kind"], c["speaker_entity_id"]) == (None, "NONE", None)
+    assert c["content"] == "Ada Brook is expected to resign on Friday"
+
+
+def test_parenthetical_cue_takes_the_sentence_around_it():
+    c = single("Most of the closures, Ada Brook said, involved small rural courses.")
+    assert c["speaker_text"] == "Ada Brook"
+    assert c["content"] == "Most of the closures involved small rural courses"
+
+
+def test_cue_rate_shrinks_rare_frames_and_ignores_unseen_phrasal_verbs():
+    from transforms.claims.lexicon import ALL_FRAMES, cue_rate, load_lexicon
+
+    lexicon = load_lexicon()
+    say = cue_rate("say", "VERB", ALL_FRAMES)
+    assert say > 0.8 and lexicon[("say", "VERB", ALL_FRAMES)].occurrences > 1000
+    assert cue_rate("call", "VERB", "prt:up") == 0.0  # "called up reservists" is another verb
+    assert cue_rate("say", "VERB", "no-such-frame") == pytest.approx(say)  # no evidence: the word's own rate
+    assert cue_rate("table", "NOUN") == 0.0

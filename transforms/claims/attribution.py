@@ -791,6 +791,10 @@ def _around_parenthetical(tok: Token) -> list[tuple[int, int]]:
     sent = tok.sent
     first, last = tok.left_edge.i, tok.right_edge.i
     doc = tok.doc
+    while first < tok.i and doc[first].is_punct:
+        first += 1
+    while last > tok.i and doc[last].is_punct:
+        last -= 1
     opens = first == sent.start or doc[first - 1].text in (",", "—", "–") or doc[first].lower_ == "as"
     closes = last + 1 >= sent.end or doc[last + 1].text in (",", "—", "–", ".", "!", "?") or doc[last + 1].is_space
     if not (opens and closes):
@@ -832,8 +836,8 @@ class AttributionFinder:
         according = self.according_to()
         learned = self.lexicon_cues()
         labelled = self.colon_labels()
-        impersonal = self.impersonal_cues()
-        found = direct + reported + according + learned + labelled + impersonal
+        found = direct + reported + according + learned + labelled
+        found += self.impersonal_cues([seg for att in found for seg in att.segments])
         found.sort(key=lambda a: (a.anchor, a.start))
         return found
 
@@ -1002,9 +1006,10 @@ class AttributionFinder:
         return out
 
     # no source: "X seemed to ...", "X is expected to ...", "Asked about X, ..." ------------------------------------
-    def impersonal_cues(self) -> list[Attribution]:
+    def impersonal_cues(self, taken: list[tuple[int, int]]) -> list[Attribution]:
         """Impressions and expectations the text gives without saying whose they are: the annotated convention is
-        a claim with no speaker, its content the whole clause around the cue."""
+        a claim with no speaker, its content the whole clause around the cue. taken: content spans of the claims
+        found so far."""
         out = []
         for tok in self.doc:
             if tok.i in self.used_cues or tok.pos_ != "VERB" or self.ix.in_quote(tok.idx):
@@ -1025,7 +1030,8 @@ class AttributionFinder:
             asked = _asked_opening(tok)
             if asked is not None:
                 span = trim(self.doc, asked[0], asked[1])
-                if span is not None:
+                # "Asked whether X, Berg declined to confirm": the question is already Berg's claim
+                if span is not None and not any(a < span[1] and span[0] < b for a, b in taken):
                     self.used_cues.add(tok.i)
                     out.append(
                         Attribution(
