@@ -51,13 +51,51 @@ PARTY_WORDS = {
     "democrats": DEMOCRATIC,
 }
 MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
-QUANTIFIERS = frozenset("all both many most some none several everyone each few any".split())
+QUANTIFIERS = frozenset(["all", "both", "many", "most", "some", "none", "several", "everyone", "each", "few", "any"])
 KNOWN_ORGS = frozenset(
-    "twitter facebook instagram youtube google reuters ap cnn fox msnbc politico breitbart nbc abc cbs "
-    "tiktok reddit axios bloomberg".split()
+    [
+        "twitter",
+        "facebook",
+        "instagram",
+        "youtube",
+        "google",
+        "reuters",
+        "ap",
+        "cnn",
+        "fox",
+        "msnbc",
+        "politico",
+        "breitbart",
+        "nbc",
+        "abc",
+        "cbs",
+        "tiktok",
+        "reddit",
+        "axios",
+        "bloomberg",
+    ]
 )
 ACRONYM_DEF = re.compile(r"((?:[A-Z][\w&.'-]*\s+(?:(?:of|for|and|the|on)\s+)*){2,9})\(([A-Z][A-Z&.]{1,9})\)")
 
@@ -164,7 +202,9 @@ def measure(name: str, doc, result, t: Tally) -> None:
         linked = [m for m in later if m["entity_id"] in long_ids]
         t.c["acronym_later_linked"] += len(linked)
         if len(linked) < len(bare):
-            t.note("acronym_unlinked", f"{name}: {match.group(1).strip()} ({acronym}) -> {[m['entity_id'] for m in later]}")
+            t.note(
+                "acronym_unlinked", f"{name}: {match.group(1).strip()} ({acronym}) -> {[m['entity_id'] for m in later]}"
+            )
 
     # person mentions with a full name; junk PERSON entities
     org_surfaces = [m["surface"] for m in result.mentions if ents[m["entity_id"]]["kind"] != "PERSON"]
@@ -209,8 +249,10 @@ def main() -> None:
     print(f"articles with two persons of one surname: {c['articles_shared_surname']}")
     print(f"person entities over-merged (2 first names): {c['person_overmerged']}")
     print(f"party words linked to the party entity:  {share(c['party_linked'], c['party_tokens'])}")
-    print(f"acronym uses linked to their expansion:  {share(c['acronym_later_linked'], c['acronym_later_uses'])}"
-          f" ({c['acronym_defs']} definitions)")
+    print(
+        f"acronym uses linked to their expansion:  {share(c['acronym_later_linked'], c['acronym_later_uses'])}"
+        f" ({c['acronym_defs']} definitions)"
+    )
     print(f"person mentions with a full-name entity: {share(c['person_mentions_full'], c['person_mentions'])}")
     print(f"junk PERSON entities:                    {share(c['person_junk'], c['person_entities'])}")
     if args.examples:

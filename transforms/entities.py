@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.acronyms import find_definitions
 from transforms.gazetteers import ANY_CLASS, LINKABLE, RULER_EXCLUDE, Entry, Gazetteer, load_gazetteer
-from transforms.names import normalise_name, slug_id
+from transforms.names import normalise_name, same_name_variant, slug_id
 
-TRANSFORM_VERSION = "entities-2"
+TRANSFORM_VERSION = "entities-3"
 KINDS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
 ENTITY_COLUMNS = ("entity_id", "kind", "name", "country_code", "geonames_id", "wikidata_id")
 MENTION_COLUMNS = (
@@ -96,6 +97,16 @@ DATELINE = re.compile(
     r"(?m)^[ \t]*([A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\-]+(?: [A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\-]+){0,3})"
     r"(?:,[^\n\u2014\u2013]{1,30})?\s*[\u2014\u2013-]{1,2}\s"  # optional ", Country", then a dash
 )
+#: Words NER (or a speaker span) takes for a person that never are one: months, weekdays, quantifiers.
+NOT_NAMES = _words(
+    """
+    january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today tomorrow
+    yesterday all both many most some none several everyone everybody each few any anyone nobody others
+    """
+)
+#: A full mention of a same-surname person this close (sentences) before a bare surname decides it.
+RECENT_SENTENCES = 1
 SLUG_KINDS = {"person": "PERSON", "org": "ORG", "gpe": "GPE", "loc": "LOC", "norp": "NORP"}
 MAX_NAME_TOKENS = 8
 
@@ -285,7 +296,19 @@ class _Linker:
         if mention.start >= mention.end or any(ch.isdigit() for ch in doc[mention.start : mention.end].text):
             return None
         mention.name = doc[mention.start : mention.end].text
-        return mention
+        return self._longer_organisation(mention) or mention
+
+    def _longer_organisation(self, mention: _Mention) -> _Mention | None:
+        """'York Times' cut from 'The New York Times': a PERSON span that, with the capitalised words just
+        before it, is an organisation the gazetteers know."""
+        for start in range(mention.start - 1, max(mention.start - 3, -1), -1):
+            if not self.doc[start].is_title or self.doc[start].ent_type_:
+                break
+            found = self.gaz.candidates(self.doc[start : mention.end].text, ("org",))
+            if found:
+                entry, label = found[0]
+                return _Mention(start, mention.end, label, entry.entity_id, "gazetteer", candidates=found)
+        return None
 
     def _ner_mention(self, mention: _Mention) -> _Mention | None:
         span = self.doc[mention.start : mention.end]
@@ -434,19 +457,90 @@ class _Linker:
             return False
         return any(_word(tok) in ROLE_WORDS for tok in self.doc[mention.start : mention.end])
 
+    # -- step 3b: "Drug Enforcement Administration (DEA)": the short form is the long form's entity
+    def link_acronyms(self) -> None:
+        for definition in find_definitions(self.text):
+            long = self.doc.char_span(definition.long_start, definition.long_end, alignment_mode="expand")
+            if long is None:
+                continue
+            start, end = _trim(self.doc, long.start, long.end)
+            if start >= end:
+                continue
+            owner = self._long_form_mention(start, end)
+            if owner is None:
+                continue
+            for tok in self.doc:
+                if tok.text == definition.short and tok.i >= end:
+                    self._link_short_form(tok.i, owner)
+
+    def _long_form_mention(self, start: int, end: int) -> _Mention | None:
+        """The mention the long form is: an existing one ending where it ends, the gazetteer's entity for
+        the whole long form, or a new organisation."""
+        text = self.doc[start:end].text
+        existing = [m for m in self.mentions if m.end == end and m.start >= start and m.label != "PERSON"]
+        known = self.gaz.candidates(text, ("org",))
+        if existing and existing[0].start == start and not known:
+            return existing[0]
+        if any(m.start < end and m.end > start and m.label == "PERSON" for m in self.mentions):
+            return None
+        if known:
+            new = _Mention(start, end, known[0][1], known[0][0].entity_id, "gazetteer", name=text)
+        else:
+            new = _Mention(start, end, "ORG", slug_id("ORG", text), "ner", name=text)
+        self._replace(new)
+        return new
+
+    def _link_short_form(self, i: int, owner: _Mention) -> None:
+        for mention in self.mentions:
+            if mention.start <= i < mention.end:
+                if mention.end - mention.start == 1 and mention.method != "alias":
+                    mention.entity_id, mention.label, mention.method = owner.entity_id, owner.label, "coref"
+                    mention.name, mention.candidates = owner.name, []
+                return
+        self.mentions.append(_Mention(i, i + 1, owner.label, owner.entity_id, "coref", name=owner.name))
+
     # -- step 4: people named by surname or part of their name
     def resolve_people(self) -> None:
         people = [m for m in self.mentions if m.label == "PERSON" and m.method == "ner"]
         for mention in people:
             mention.entity_id = slug_id("PERSON", mention.name)
         full = [m for m in self.mentions if m.label == "PERSON" and self._is_anchor(m)]
+        self._merge_spelling_variants(full)
         surnames = {self._words(m.name)[-1] for m in full}
-        surnames = self._person_votes({name for name in surnames if len(name) > 1})
+        surnames = {name for name in surnames if len(name) > 1}
         self._relabel_surnames(surnames)
         self.mentions.extend(self._unlabelled_surnames(surnames))
-        for mention in self.mentions:
+        for mention in sorted(self.mentions, key=lambda m: m.start):
             if mention.label == "PERSON" and mention.method in ("ner", "coref"):
                 self._corefer(mention, full)
+        # A month, a weekday or "all" left on its own is not a person (NER and speaker spans take them for one).
+        self.mentions = [m for m in self.mentions if not self._not_a_person(m)]
+
+    def _not_a_person(self, mention: _Mention) -> bool:
+        return mention.label == "PERSON" and mention.method == "ner" and normalise_name(mention.name) in NOT_NAMES
+
+    def _merge_spelling_variants(self, full: list[_Mention]) -> None:
+        """'Volodymyr Zelensky' and 'Volodymyr Zelenskyy' in one article: one person, under the most used
+        spelling. Every word must be the same name (phonetic key and Jaro-Winkler), so 'Joe Biden' and
+        'Hunter Biden' stay apart."""
+        by_id: dict[str, list[_Mention]] = {}
+        for mention in full:
+            if mention.method != "alias":
+                by_id.setdefault(mention.entity_id, []).append(mention)
+        ids = sorted(by_id, key=lambda eid: (-len(by_id[eid]), by_id[eid][0].start))
+        target: dict[str, str] = {}
+        for i, eid in enumerate(ids):
+            if eid in target:
+                continue
+            words = self._words(by_id[eid][0].name)
+            for other in ids[i + 1 :]:
+                other_words = self._words(by_id[other][0].name)
+                if other not in target and _same_full_name(words, other_words):
+                    target[other] = eid
+        for mention in full:
+            if mention.entity_id in target:
+                mention.entity_id = target[mention.entity_id]
+                mention.name = by_id[mention.entity_id][0].name
 
     def _is_anchor(self, mention: _Mention) -> bool:
         """A full name other mentions may resolve to: two or more proper-noun words, not read off a
@@ -463,24 +557,21 @@ class _Linker:
         words = [tok for tok in line or () if tok.is_alpha and not tok.is_stop]
         return len(words) >= 3 and sum(tok.is_title or tok.is_upper for tok in words) >= 0.8 * len(words)
 
-    def _person_votes(self, surnames: set[str]) -> set[str]:
-        """Surnames NER labels PERSON at least as often as anything else in this article."""
-        votes: dict[str, int] = dict.fromkeys(surnames, 0)
-        for mention in self.mentions:
-            last = normalise_name(self.doc[mention.start : mention.end].text).split()[-1:]
-            if mention.method == "ner" and last and last[0] in votes:
-                votes[last[0]] += 1 if mention.label == "PERSON" else -1
-        return {name for name, vote in votes.items() if vote >= 0}
-
     def _relabel_surnames(self, surnames: set[str]) -> None:
-        """A lone surname NER mislabelled (ORG, GPE...) but not found in the gazetteers is the person."""
+        """A lone surname NER labelled ORG, GPE... ('Volker' beside 'Kurt Volker') is the person, whatever
+        the label, unless the gazetteers know it as a country or an organisation. Spelling variants count."""
         for mention in self.mentions:
             single = mention.end - mention.start == 1
             if mention.label == "PERSON" or not single or not self._may_be_surname(mention):
                 continue
-            if normalise_name(self.doc[mention.start].text) in surnames:
+            if self._surname_match(normalise_name(self.doc[mention.start].text), surnames):
                 mention.label, mention.method, mention.candidates = "PERSON", "coref", []
                 mention.name = self.doc[mention.start].text
+
+    def _surname_match(self, word: str, surnames: set[str]) -> bool:
+        return word in surnames or (
+            len(word) > 3 and sum(same_name_variant(word, name) for name in surnames if name[:1] == word[:1]) == 1
+        )
 
     def _may_be_surname(self, mention: _Mention) -> bool:
         """NER guesses and city names may be a person's surname; countries and organisations are not."""
@@ -496,12 +587,21 @@ class _Linker:
         covered = {i for m in self.mentions for i in range(m.start, m.end)}
         found = []
         for tok in self.doc:
-            if tok.i in covered or not tok.is_title or _is_role_token(tok):
+            if tok.i in covered or not tok.is_title or self._is_title_word(tok):
                 continue
-            if normalise_name(tok.text) not in surnames or self._inside_proper_name(tok):
+            if not self._surname_match(normalise_name(tok.text), surnames) or self._inside_proper_name(tok):
                 continue
             found.append(_Mention(tok.i, tok.i + 1, "PERSON", method="coref", name=tok.text))
         return found
+
+    def _is_title_word(self, tok: Token) -> bool:
+        """A title or organisation token rather than a surname: 'King Charles', 'the King said'; a surname
+        that is also a title word ('Pete King ... King said') counts when no name or 'the' comes next to it."""
+        if not _is_role_token(tok):
+            return False
+        if tok.ent_type_ or _word(tok) not in ROLE_WORDS:
+            return True
+        return tok.i > 0 and self.doc[tok.i - 1].lower_ in DETERMINERS
 
     def _inside_proper_name(self, tok: Token) -> bool:
         doc = self.doc
@@ -517,23 +617,48 @@ class _Linker:
         return self._name_words[name]
 
     def _corefer(self, mention: _Mention, full: list[_Mention]) -> None:
-        """Link a partial name to the one full name containing it (nearest earlier one when ambiguous)."""
+        """Link a partial name to the full name containing it; between two people of one surname, to the
+        one named in this or the previous sentence, else to the most mentioned one (then the latest)."""
         words = self._words(mention.name)
         if not words:
             return
         matches = [f for f in full if f is not mention and _is_part(words, self._words(f.name))]
         by_surname = [f for f in matches if words[-1] == self._words(f.name)[-1]]
         matches = by_surname or matches
+        if not matches and len(words) == 1 and len(words[0]) > 3:
+            # A spelling variant of one person's surname ('Zelenskiy' after 'Volodymyr Zelensky').
+            variant = [f for f in full if f is not mention and same_name_variant(words[0], self._words(f.name)[-1])]
+            if len({f.entity_id for f in variant}) == 1:
+                matches = variant
         targets = {f.entity_id for f in matches}
         if len(targets) > 1:
-            earlier = [f for f in matches if f.start < mention.start]
-            targets = {max(earlier, key=lambda f: f.start).entity_id} if earlier else set()
+            targets = self._most_salient(mention, matches)
         if len(targets) == 1:
             target = next(iter(targets))
             mention.entity_id, mention.method = target, "coref"
             mention.name = next(f.name for f in matches if f.entity_id == target)
         elif mention.method == "coref":
             mention.method, mention.entity_id = "ner", slug_id("PERSON", mention.name)
+
+    def _most_salient(self, mention: _Mention, matches: list[_Mention]) -> set[str]:
+        """Of several people a bare name may denote: the one fully named just before it, else the one
+        mentioned most so far (full or partial), else the latest one named before it."""
+        earlier = [f for f in matches if f.start < mention.start]
+        if not earlier:  # a headline before the names: the person named most often, if one is
+            counts = {eid: sum(f.entity_id == eid for f in matches) for eid in {f.entity_id for f in matches}}
+            best = max(counts.values())
+            top = {eid for eid, n in counts.items() if n == best}
+            return top if len(top) == 1 else set()
+        sentence = self.sentence_bounds(mention.start)[0]
+        latest = max(earlier, key=lambda f: f.start)
+        if sentence - self.sentence_bounds(latest.start)[0] <= RECENT_SENTENCES:
+            return {latest.entity_id}
+        candidates = {f.entity_id for f in earlier}
+        counts = {
+            eid: sum(1 for m in self.mentions if m.entity_id == eid and m.start < mention.start) for eid in candidates
+        }
+        last_seen = {eid: max(f.start for f in earlier if f.entity_id == eid) for eid in candidates}
+        return {max(candidates, key=lambda eid: (counts[eid], last_seen[eid]))}
 
     # -- step 5: ambiguous gazetteer names decided by the article's other places
     def disambiguate_places(self) -> None:
@@ -655,6 +780,13 @@ def _line_end(text: str, char: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _same_full_name(a: list[str], b: list[str]) -> bool:
+    """Two full names of one person spelt differently: as many words, each the same or a variant of it."""
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return False
+    return all(x == y or same_name_variant(x, y) for x, y in zip(a, b, strict=True))
+
+
 def _is_part(words: list[str], full: list[str]) -> bool:
     """True when words are a shorter contiguous run inside full ('singh' in 'sabrina singh')."""
     n = len(words)
@@ -676,6 +808,7 @@ def link_entities(doc: Doc, article_id: str, aliases: Mapping[str, str] | None =
     linker.add_city_surnames()
     linker.apply_aliases()
     linker.attach_roles()
+    linker.link_acronyms()
     linker.resolve_people()
     linker.disambiguate_places()
     linker.resolve_place_parts()
