@@ -44,6 +44,25 @@ def _match_long_form(short: str, long: str) -> int | None:
     return long.rfind(" ", 0, i + 1) + 1
 
 
+def _match_initials(short: str, long: str) -> int | None:
+    """Start offset of the capitalised words whose initials spell short, connectors skipped
+    ('Office of Rural Water Safety' for ORWS), or None."""
+    letters = [ch for ch in short if ch.isalpha()]
+    words = list(_WORD.finditer(long))
+    k = len(letters) - 1
+    for match in reversed(words):
+        word = match.group().strip("\"'(,")
+        if not word:
+            return None
+        if k >= 0 and word[:1].upper() == letters[k].upper() and word[:1].isupper():
+            k -= 1
+            if k < 0:
+                return match.start()
+        elif word.lower() not in _LOWER_OK:
+            return None
+    return None
+
+
 def find_definitions(text: str) -> list[Definition]:
     """'Long Form (LF)' definitions whose long form is a capitalised name of two or more words."""
     found = []
@@ -59,7 +78,9 @@ def find_definitions(text: str) -> list[Definition]:
             continue
         base = window[0].start()
         candidate = text[base : window[-1].end()].rstrip(",;:")
-        offset = _match_long_form(short, candidate)
+        offset = _match_initials(short, candidate)
+        if offset is None:
+            offset = _match_long_form(short, candidate)
         if offset is None:
             continue
         long = candidate[offset:]
