@@ -166,24 +166,39 @@ def measure(name: str, doc, result, t: Tally) -> None:
     # shared surnames and over-merges
     if any(len(ids) > 1 for ids in surname_ids.values()):
         t.c["articles_shared_surname"] += 1
-    firsts: dict[str, set[str]] = defaultdict(set)
+    fulls: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for m in result.mentions:
         if m["entity_id"] in persons:
-            words = normalise_name(m["surface"]).split()
+            words = tuple(normalise_name(m["surface"]).split())
             if len(words) >= 2 and len(words[0]) > 1:
-                firsts[m["entity_id"]].add(words[0])
-    for eid, names in firsts.items():
-        if len(names) > 1 and not any(a.startswith(b) or b.startswith(a) for a in names for b in names if a != b):
+                fulls[m["entity_id"]].add(words)
+    for eid, names in fulls.items():
+        # Two full names of one entity whose first names differ and do not appear in the other name (so not
+        # "Debbie Wasserman Schultz" / "Wasserman Schultz", nor "Hillary Clinton" / "Hillary Rodham Clinton").
+        clash = [
+            (a, b)
+            for a in names
+            for b in names
+            if a < b
+            and a[0] != b[0]
+            and a[0] not in b
+            and b[0] not in a
+            and not (a[0].startswith(b[0]) or b[0].startswith(a[0]))
+        ]
+        if clash:
             t.c["person_overmerged"] += 1
-            t.note("person_overmerged", f"{name}: {eid} {sorted(names)}")
+            t.note("person_overmerged", f"{name}: {eid} {[' '.join(x) for x in clash[0]]}")
 
     # parties
     for tok in doc:
         want = PARTY_WORDS.get(tok.lower_)
         if want is None or not tok.text[:1].isupper():
             continue
+        covering = [m for m in result.mentions if m["start_char"] <= tok.idx < m["end_char"]]
+        if any(m["entity_id"] != want and " " in m["surface"] for m in covering):
+            continue  # part of a longer name: "Republican National Committee"
         t.c["party_tokens"] += 1
-        linked = any(m["start_char"] <= tok.idx < m["end_char"] and m["entity_id"] == want for m in result.mentions)
+        linked = any(m["entity_id"] == want for m in covering)
         t.c["party_linked"] += linked
         if not linked:
             got = [m["entity_id"] for m in result.mentions if m["start_char"] <= tok.idx < m["end_char"]]

@@ -105,6 +105,10 @@ NOT_NAMES = _words(
     yesterday all both many most some none several everyone everybody each few any anyone nobody others
     """
 )
+#: Generational suffixes after a surname.
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Party adjectives NER labels NORP ("Democratic presidential candidate"): the party, when no name follows.
+PARTY_ADJECTIVES = {"Democratic": "Democratic Party"}
 #: A full mention of a same-surname person this close (sentences) before a bare surname decides it.
 RECENT_SENTENCES = 1
 SLUG_KINDS = {"person": "PERSON", "org": "ORG", "gpe": "GPE", "loc": "LOC", "norp": "NORP"}
@@ -317,6 +321,8 @@ class _Linker:
         if len(span) == 1 and span[0].is_sent_start and span[0].pos_ not in ("PROPN", "X") and mention.label != "NORP":
             return None  # a capitalised common word opening a sentence or headline ("Millions vote")
         found = self.gaz.candidates(span.text, LINKABLE.get(mention.label, ANY_CLASS))
+        if span.text in PARTY_ADJECTIVES and not (span.end < len(self.doc) and self.doc[span.end].is_title):
+            found = self.gaz.candidates(PARTY_ADJECTIVES[span.text], ("org",))
         if found:
             entry, label = found[0]
             mention.entity_id, mention.method, mention.candidates = entry.entity_id, "gazetteer", found
@@ -546,15 +552,23 @@ class _Linker:
         """A full name other mentions may resolve to: two or more proper-noun words, not read off a
         Title-Case headline, where NER tags phrases like "Porting Mercurial" as people."""
         span = self.doc[mention.start : mention.end]
-        if len(self._words(mention.name)) < 2 or self._in_title_case_line(mention.start):
+        if len(self._words(mention.name)) < 2 or self._in_title_case_line(mention.start, mention.end):
             return False
-        return mention.method == "alias" or all(tok.pos_ == "PROPN" or tok.is_punct for tok in span)
+        if mention.method == "alias":
+            return True
+        # The tagger reads some surnames as nouns ("O'Malley"): capitalised nouns after a proper noun count.
+        return span[0].pos_ == "PROPN" and all(
+            tok.pos_ == "PROPN" or tok.is_punct or (tok.pos_ == "NOUN" and tok.text[:1].isupper()) for tok in span[1:]
+        )
 
-    def _in_title_case_line(self, token_index: int) -> bool:
-        """The token's line reads like a Title-Case heading (sentences can run across headline lines)."""
+    def _in_title_case_line(self, token_index: int, token_end: int | None = None) -> bool:
+        """The token's line reads like a Title-Case heading (sentences can run across headline lines).
+        Other names on the line do not count: a dateline and a lead naming several people is not a heading."""
         text, char = self.text, self.doc[token_index].idx
         line = self.doc.char_span(text.rfind("\n", 0, char) + 1, _line_end(text, char), alignment_mode="expand")
-        words = [tok for tok in line or () if tok.is_alpha and not tok.is_stop]
+        own = range(token_index, token_end or token_index + 1)
+        # Title Case capitalises every word of four letters or more ("With", "About"), prose does not.
+        words = [tok for tok in line or () if tok.is_alpha and len(tok) >= 4 and (not tok.ent_type_ or tok.i in own)]
         return len(words) >= 3 and sum(tok.is_title or tok.is_upper for tok in words) >= 0.8 * len(words)
 
     def _relabel_surnames(self, surnames: set[str]) -> None:
@@ -613,7 +627,10 @@ class _Linker:
     def _words(self, name: str) -> list[str]:
         """Normalised words of a name, memoised per article (names repeat)."""
         if name not in self._name_words:
-            self._name_words[name] = normalise_name(name).split()
+            words = normalise_name(name).split()
+            while len(words) > 2 and words[-1] in NAME_SUFFIXES:  # "Brent Bozell III": the surname is Bozell
+                words = words[:-1]
+            self._name_words[name] = words
         return self._name_words[name]
 
     def _corefer(self, mention: _Mention, full: list[_Mention]) -> None:
@@ -782,7 +799,7 @@ def _line_end(text: str, char: int) -> int:
 
 def _same_full_name(a: list[str], b: list[str]) -> bool:
     """Two full names of one person spelt differently: as many words, each the same or a variant of it."""
-    if len(a) != len(b) or len(a) < 2 or a == b:
+    if len(a) != len(b) or len(a) < 2:
         return False
     return all(x == y or same_name_variant(x, y) for x, y in zip(a, b, strict=True))
 
