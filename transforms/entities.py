@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from transforms.acronyms import find_definitions
-from transforms.gazetteers import ANY_CLASS, LINKABLE, RULER_EXCLUDE, Entry, Gazetteer, load_gazetteer
+from transforms.gazetteers import (
+    ANY_CLASS,
+    LINKABLE,
+    RULER_EXCLUDE,
+    Entry,
+    Gazetteer,
+    known_people,
+    load_gazetteer,
+)
 from transforms.names import normalise_name, same_name_variant, slug_id
 
 TRANSFORM_VERSION = "entities-3"
@@ -103,6 +111,7 @@ NOT_NAMES = _words(
     january february march april may june july august september october november december jan feb mar apr
     jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today tomorrow
     yesterday all both many most some none several everyone everybody each few any anyone nobody others
+    brexit latino latinos latina latinas
     """
 )
 #: Generational suffixes after a surname.
@@ -519,8 +528,39 @@ class _Linker:
         for mention in sorted(self.mentions, key=lambda m: m.start):
             if mention.label == "PERSON" and mention.method in ("ner", "coref"):
                 self._corefer(mention, full)
+        self._resolve_known_people(surnames)
         # A month, a weekday or "all" left on its own is not a person (NER and speaker spans take them for one).
         self.mentions = [m for m in self.mentions if not self._not_a_person(m)]
+
+    def _resolve_known_people(self, surnames: set[str]) -> None:
+        """'Obama said' with no full name of an Obama in the article: the well-known person of that surname
+        (transforms/data/people.tsv), unless a courtesy title of the other gender stands before it."""
+        people = known_people()
+        covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        for mention in self.mentions:
+            if mention.end - mention.start != 1 or mention.method != "ner" or mention.label == "NORP":
+                continue
+            self._known_person(mention, people, surnames)
+        for tok in self.doc:
+            key = normalise_name(tok.text)
+            if key not in people or key in surnames or tok.i in covered or not tok.is_title:
+                continue
+            if not self._inside_proper_name(tok) and not self._is_title_word(tok):
+                mention = _Mention(tok.i, tok.i + 1, "PERSON", method="ner", name=tok.text)
+                if self._known_person(mention, people, surnames):
+                    self.mentions.append(mention)
+
+    def _known_person(self, mention: _Mention, people: Mapping, surnames: set[str]) -> bool:
+        key = normalise_name(self.doc[mention.start].text)
+        person = people.get(key)
+        if person is None or key in surnames or self.doc[mention.end - 1 : mention.end + 1].text.endswith("-"):
+            return False
+        before = _word(self.doc[mention.start - 1]) if mention.start > 0 else ""
+        if (person.gender == "m" and before in ("mrs", "ms", "miss")) or (person.gender == "f" and before == "mr"):
+            return False
+        mention.label, mention.method, mention.candidates = "PERSON", "gazetteer", []
+        mention.entity_id, mention.name = slug_id("PERSON", person.name), person.name
+        return True
 
     def _not_a_person(self, mention: _Mention) -> bool:
         return mention.label == "PERSON" and mention.method == "ner" and normalise_name(mention.name) in NOT_NAMES
