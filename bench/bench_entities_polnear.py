@@ -126,6 +126,7 @@ class Tally:
     def __init__(self) -> None:
         self.c: Counter[str] = Counter()
         self.examples: dict[str, list[str]] = defaultdict(list)
+        self.single: Counter[str] = Counter()  # person mentions of an entity without a full name, by surface
 
     def note(self, key: str, example: str) -> None:
         if len(self.examples[key]) < 8:
@@ -226,7 +227,10 @@ def measure(name: str, doc, result, t: Tally) -> None:
     for m in result.mentions:
         if m["entity_id"] in persons:
             t.c["person_mentions"] += 1
-            t.c["person_mentions_full"] += len(normalise_name(persons[m["entity_id"]]["name"]).split()) >= 2
+            full = len(normalise_name(persons[m["entity_id"]]["name"]).split()) >= 2
+            t.c["person_mentions_full"] += full
+            if not full:
+                t.single[m["surface"]] += 1
     for eid, e in persons.items():
         key = normalise_name(e["name"])
         junk = key in MONTHS or key in QUANTIFIERS or key in KNOWN_ORGS
@@ -271,6 +275,7 @@ def main() -> None:
     print(f"person mentions with a full-name entity: {share(c['person_mentions_full'], c['person_mentions'])}")
     print(f"junk PERSON entities:                    {share(c['person_junk'], c['person_entities'])}")
     if args.examples:
+        print("\nperson mentions without a full name, most frequent:", t.single.most_common(25))
         for key, rows in t.examples.items():
             print(f"\n{key}:")
             print("\n".join(f"  {row}" for row in rows))
