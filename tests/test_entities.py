@@ -396,9 +396,11 @@ def test_curated_acronyms_and_parties(nlp):
     )
     result = link_entities(nlp(text), "p")
     assert ids_of(result, "CDC") == {"wd:Q583725"}
-    assert ids_of(result, "DEA") == ids_of(result, "Drug Enforcement Administration") == {
-        "org:drug-enforcement-administration"
-    }
+    assert (
+        ids_of(result, "DEA")
+        == ids_of(result, "Drug Enforcement Administration")
+        == {"org:drug-enforcement-administration"}
+    )
     assert ids_of(result, "PG&E") == {"org:pacific-gas-and-electric-company"}
     for surface in ("Republicans", "GOP", "Republican"):
         assert ids_of(result, surface) == {"wd:Q29468"}, surface
@@ -424,3 +426,31 @@ def test_months_and_quantifiers_are_not_people(nlp):
     result = link_entities(nlp(text), "m")
     people = {e["name"].lower() for e in result.entities if e["kind"] == "PERSON"}
     assert not people & {"march", "may", "all"}
+
+
+def test_middle_initials_and_suffixes_do_not_split_a_person(nlp):
+    text = (
+        "Senator Lindsey O. Graham spoke first. Later Lindsey Graham said the bill would pass, "
+        "and Robert Brady Jr. agreed. Brady said he would vote for it."
+    )
+    result = link_entities(nlp(text), "g")
+    assert ids_of(result, "Lindsey O. Graham") == ids_of(result, "Lindsey Graham")
+    assert ids_of(result, "Brady") == ids_of(result, "Robert Brady Jr.")
+
+
+def test_surname_in_a_headline_goes_to_the_person_named_next(nlp):
+    text = (
+        "Carter wins the vote\n\nMaria Carter won the council seat on Sunday. Her cousin, Paul Carter, "
+        "congratulated her. Carter said she would start work at once."
+    )
+    result = link_entities(nlp(text), "h")
+    first = min((m for m in result.mentions if m["surface"] == "Carter"), key=lambda m: m["start_char"])
+    assert first["entity_id"] == "person:maria-carter"
+
+
+def test_well_known_surname_alone_gets_the_full_name(nlp):
+    result = link_entities(nlp("Putin told reporters in Moscow that the talks had failed."), "k")
+    assert ids_of(result, "Putin") == {"person:vladimir-putin"}
+    assert entity(result, "person:vladimir-putin")["name"] == "Vladimir Putin"
+    local = link_entities(nlp("Anna Putin, a teacher in Ohio, said the school would reopen. Putin smiled."), "l")
+    assert ids_of(local, "Putin") == {"person:anna-putin"}

@@ -707,13 +707,11 @@ class _Linker:
 
     def _most_salient(self, mention: _Mention, matches: list[_Mention]) -> set[str]:
         """Of several people a bare name may denote: the one fully named just before it, else the one
-        mentioned most so far (full or partial), else the latest one named before it."""
+        mentioned most so far (full or partial), else the latest one named before it; before any of them
+        is named (a headline), the one named first after it."""
         earlier = [f for f in matches if f.start < mention.start]
-        if not earlier:  # a headline before the names: the person named most often, if one is
-            counts = {eid: sum(f.entity_id == eid for f in matches) for eid in {f.entity_id for f in matches}}
-            best = max(counts.values())
-            top = {eid for eid, n in counts.items() if n == best}
-            return top if len(top) == 1 else set()
+        if not earlier:  # a headline or lead before the full names: the person named next
+            return {min(matches, key=lambda f: f.start).entity_id}
         sentence = self.sentence_bounds(mention.start)[0]
         latest = max(earlier, key=lambda f: f.start)
         if sentence - self.sentence_bounds(latest.start)[0] <= RECENT_SENTENCES:
@@ -847,6 +845,8 @@ def _line_end(text: str, char: int) -> int:
 
 def _same_full_name(a: list[str], b: list[str]) -> bool:
     """Two full names of one person spelt differently: as many words, each the same or a variant of it."""
+    if len(a) != len(b) and a[0] == b[0] and a[-1] == b[-1]:  # "Lindsey O. Graham", "Lindsey Graham"
+        a, b = [w for w in a if len(w) > 1], [w for w in b if len(w) > 1]
     if len(a) != len(b) or len(a) < 2:
         return False
     return all(x == y or same_name_variant(x, y) for x, y in zip(a, b, strict=True))
