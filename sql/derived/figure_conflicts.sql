@@ -69,11 +69,24 @@ figure_context AS (
     WHERE q.unit IS NOT NULL AND q.value IS NOT NULL
 ),
 figure_measures AS (
+    -- What happened to what is counted: the first such word after the figure, else the last one before it
+    -- (literal patterns, folded to constants, so each is compiled once).
     SELECT
         *,
         coalesce(
-            nullif(regexp_extract(after_text, '\b(kill\w*|dead|died|dies|die|deaths?|fatalit\w*|lives|bodies|wounded|injur\w*|hurt|casualt\w*|evacuat\w*|displaced|fled|flee\w*|homeless|missing|arrest\w*|detain\w*)\b', 1), ''),
-            nullif(regexp_extract(before_text, '^.*\b(kill\w*|dead|died|dies|die|deaths?|fatalit\w*|lives|bodies|wounded|injur\w*|hurt|casualt\w*|evacuat\w*|displaced|fled|flee\w*|homeless|missing|arrest\w*|detain\w*)\b', 1), '')
+            nullif(regexp_extract(
+                after_text,
+                '\b' || '(kill\w*|dead|died|dies|die|deaths?|fatalit\w*|lives|bodies|wounded|injur\w*|hurt|casualt\w*|'
+                    || 'evacuat\w*|displaced|fled|flee\w*|homeless|missing|arrest\w*|detain\w*)\b',
+                1
+            ), ''),
+            nullif(regexp_extract(
+                before_text,
+                '^.*\b'
+                    || '(kill\w*|dead|died|dies|die|deaths?|fatalit\w*|lives|bodies|wounded|injur\w*|hurt|casualt\w*|'
+                    || 'evacuat\w*|displaced|fled|flee\w*|homeless|missing|arrest\w*|detain\w*)\b',
+                1
+            ), '')
         ) AS event_word,
         regexp_matches(after_text, '^\s*(\S+\s+){0,2}?of (them|the|those|whom|which|its|their|these|it)\b')
             OR regexp_matches(before_text, '\b(remaining|additional|another|extra|further|rest of the)\s*$')
@@ -202,6 +215,7 @@ WHERE d.basis = 'cluster' OR NOT EXISTS (
       AND (
           o.basis = 'cluster'
           OR o.claims > d.claims
-          OR (o.claims = d.claims AND (o.distance < d.distance OR (o.distance = d.distance AND o.entity_id < d.entity_id)))
+          OR (o.claims = d.claims AND o.distance < d.distance)
+          OR (o.claims = d.claims AND o.distance = d.distance AND o.entity_id < d.entity_id)
       )
 )
