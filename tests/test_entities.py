@@ -325,3 +325,132 @@ def test_annotated_set_scores(linked):
     assert scores.recall >= MIN_RECALL
     assert scores.merge_accuracy >= MIN_MERGE_ACCURACY
     assert scores.role_accuracy >= MIN_ROLE_ACCURACY
+
+
+# --------------------------------------------------------------------------- coreference across labels and spellings
+
+
+def ids_of(result: LinkedEntities, surface: str) -> set[str]:
+    return {m["entity_id"] for m in mentions_of(result, surface)}
+
+
+def test_bare_surname_joins_the_person_whatever_its_ner_label(nlp):
+    text = (
+        "Former envoy Kurt Volker testified on Tuesday. Volker told the committee he had warned the embassy. "
+        "Lawmakers later asked Volker about the call, and Volker declined to answer."
+    )
+    result = link_entities(nlp(text), "v")
+    assert ids_of(result, "Volker") == {"person:kurt-volker"}
+    assert entity(result, "person:kurt-volker")["kind"] == "PERSON"
+    assert not any(e["entity_id"].endswith(":volker") for e in result.entities)
+
+
+def test_two_people_with_one_surname_never_merge(nlp):
+    text = (
+        "Joe Biden spoke in Ohio on Monday. Biden said jobs were coming back. Biden praised the workers. "
+        "His son Hunter Biden was not there. Reporters asked about the economy. "
+        "Later Biden said the plant would reopen."
+    )
+    result = link_entities(nlp(text), "b")
+    people = {e["entity_id"] for e in result.entities if e["kind"] == "PERSON"}
+    assert {"person:joe-biden", "person:hunter-biden"} <= people
+    last = max((m for m in result.mentions if m["surface"] == "Biden"), key=lambda m: m["start_char"])
+    # Hunter Biden was named last, two sentences earlier; the bare name goes to the most mentioned Biden.
+    assert last["entity_id"] == "person:joe-biden"
+
+
+def test_transliteration_variants_are_one_person(nlp):
+    text = (
+        "Ukrainian President Volodymyr Zelensky met European leaders in Brussels. "
+        "Volodymyr Zelenskyy asked for more air defence, and Zelenskiy thanked the hosts."
+    )
+    result = link_entities(nlp(text), "z")
+    person = {m["entity_id"] for m in result.mentions if m["label"] == "PERSON"}
+    assert person == {"person:volodymyr-zelensky"}
+
+
+def test_similar_surnames_with_other_first_names_stay_apart(nlp):
+    text = "Boris Johnson met Ron Johnston in London. Johnson said the talks went well."
+    result = link_entities(nlp(text), "j")
+    assert ids_of(result, "Johnson") == {"person:boris-johnson"}
+    assert "person:ron-johnston" in {e["entity_id"] for e in result.entities}
+
+
+def test_acronym_defined_in_the_article_is_its_long_form(nlp):
+    text = (
+        "Agents of the Office of Rural Water Safety (ORWS) inspected the plant on Friday. "
+        "The ORWS said it found no faults, and ORWS inspectors will return in June."
+    )
+    result = link_entities(nlp(text), "a")
+    long_ids = ids_of(result, "Office of Rural Water Safety")
+    assert long_ids == {"org:office-of-rural-water-safety"}
+    assert ids_of(result, "ORWS") == long_ids
+    assert entity(result, "org:office-of-rural-water-safety")["kind"] == "ORG"
+
+
+def test_curated_acronyms_and_parties(nlp):
+    text = (
+        "The CDC and the Drug Enforcement Administration issued a warning. The DEA said PG&E was not involved. "
+        "Republicans in the Senate and the GOP leadership disagreed, while Democrats said the Democratic Party "
+        "would vote no. One Republican senator abstained."
+    )
+    result = link_entities(nlp(text), "p")
+    assert ids_of(result, "CDC") == {"wd:Q583725"}
+    assert (
+        ids_of(result, "DEA")
+        == ids_of(result, "Drug Enforcement Administration")
+        == {"org:drug-enforcement-administration"}
+    )
+    assert ids_of(result, "PG&E") == {"org:pacific-gas-and-electric-company"}
+    for surface in ("Republicans", "GOP", "Republican"):
+        assert ids_of(result, surface) == {"wd:Q29468"}, surface
+    for surface in ("Democrats", "Democratic Party"):
+        assert ids_of(result, surface) == {"wd:Q29552"}, surface
+    assert entity(result, "wd:Q29468")["name"] == "Republican Party"
+
+
+def test_platforms_and_newspapers_are_organisations(nlp):
+    text = (
+        "Twitter suspended the account on Sunday, The New York Times reported. "
+        "Reuters and the Associated Press could not confirm it."
+    )
+    result = link_entities(nlp(text), "t")
+    kinds = {m["surface"]: entity(result, m["entity_id"])["kind"] for m in result.mentions}
+    for surface in ("Twitter", "New York Times", "Reuters", "Associated Press"):
+        assert kinds.get(surface) == "ORG", (surface, kinds)
+    assert not any(e["kind"] == "PERSON" for e in result.entities)
+
+
+def test_months_and_quantifiers_are_not_people(nlp):
+    text = "March said nothing. All agreed, and May was quiet, officials said in Geneva."
+    result = link_entities(nlp(text), "m")
+    people = {e["name"].lower() for e in result.entities if e["kind"] == "PERSON"}
+    assert not people & {"march", "may", "all"}
+
+
+def test_middle_initials_and_suffixes_do_not_split_a_person(nlp):
+    text = (
+        "Senator Lindsey O. Graham spoke first. Later Lindsey Graham said the bill would pass, "
+        "and Robert Brady Jr. agreed. Brady said he would vote for it."
+    )
+    result = link_entities(nlp(text), "g")
+    assert ids_of(result, "Lindsey O. Graham") == ids_of(result, "Lindsey Graham")
+    assert ids_of(result, "Brady") == ids_of(result, "Robert Brady Jr.")
+
+
+def test_surname_in_a_headline_goes_to_the_person_named_next(nlp):
+    text = (
+        "Carter wins the vote\n\nMaria Carter won the council seat on Sunday. Her cousin, Paul Carter, "
+        "congratulated her. Carter said she would start work at once."
+    )
+    result = link_entities(nlp(text), "h")
+    first = min((m for m in result.mentions if m["surface"] == "Carter"), key=lambda m: m["start_char"])
+    assert first["entity_id"] == "person:maria-carter"
+
+
+def test_well_known_surname_alone_gets_the_full_name(nlp):
+    result = link_entities(nlp("Putin told reporters in Moscow that the talks had failed."), "k")
+    assert ids_of(result, "Putin") == {"person:vladimir-putin"}
+    assert entity(result, "person:vladimir-putin")["name"] == "Vladimir Putin"
+    local = link_entities(nlp("Anna Putin, a teacher in Ohio, said the school would reopen. Putin smiled."), "l")
+    assert ids_of(local, "Putin") == {"person:anna-putin"}

@@ -4,6 +4,14 @@ Analysts ask "who said what about whom", so "North Korea", "DPRK" and "North Kor
 entity (iso:KP), "Singh" must be the "Sabrina Singh" named earlier, and "Deputy Pentagon Press
 Secretary" must be her role, not part of her name. Order of precedence for a mention: user alias,
 gazetteer (ruler id or name lookup), surname/partial-name coreference, plain NER with a slug id.
+
+Within one article: a short form defined as "Drug Enforcement Administration (DEA)" is the long form's
+entity; a bare surname is the person of that surname whatever label NER gave it ("Volker" as ORG beside
+"Kurt Volker"), and when two people share it ("Joe Biden", "Hunter Biden") the one named in this or the
+previous sentence, else the most mentioned; spellings of one name ("Zelensky", "Zelenskyy") merge when the
+first names agree or only one person has a similar surname (phonetic keys plus Jaro-Winkler, names.py). A
+well-known surname with no full name in the article ("Obama said") takes the full name from
+transforms/data/people.tsv; months, weekdays and quantifiers are never people.
 """
 
 from __future__ import annotations
@@ -15,10 +23,19 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.gazetteers import ANY_CLASS, LINKABLE, RULER_EXCLUDE, Entry, Gazetteer, load_gazetteer
-from transforms.names import normalise_name, slug_id
+from transforms.acronyms import find_definitions
+from transforms.gazetteers import (
+    ANY_CLASS,
+    LINKABLE,
+    RULER_EXCLUDE,
+    Entry,
+    Gazetteer,
+    known_people,
+    load_gazetteer,
+)
+from transforms.names import normalise_name, same_name_variant, slug_id
 
-TRANSFORM_VERSION = "entities-2"
+TRANSFORM_VERSION = "entities-3"
 KINDS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
 ENTITY_COLUMNS = ("entity_id", "kind", "name", "country_code", "geonames_id", "wikidata_id")
 MENTION_COLUMNS = (
@@ -96,6 +113,21 @@ DATELINE = re.compile(
     r"(?m)^[ \t]*([A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\-]+(?: [A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\-]+){0,3})"
     r"(?:,[^\n\u2014\u2013]{1,30})?\s*[\u2014\u2013-]{1,2}\s"  # optional ", Country", then a dash
 )
+#: Words NER (or a speaker span) takes for a person that never are one: months, weekdays, quantifiers.
+NOT_NAMES = _words(
+    """
+    january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today tomorrow
+    yesterday all both many most some none several everyone everybody each few any anyone nobody others
+    brexit latino latinos latina latinas
+    """
+)
+#: Generational suffixes after a surname.
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Party adjectives NER labels NORP ("Democratic presidential candidate"): the party, when no name follows.
+PARTY_ADJECTIVES = {"Democratic": "Democratic Party"}
+#: A full mention of a same-surname person this close (sentences) before a bare surname decides it.
+RECENT_SENTENCES = 1
 SLUG_KINDS = {"person": "PERSON", "org": "ORG", "gpe": "GPE", "loc": "LOC", "norp": "NORP"}
 MAX_NAME_TOKENS = 8
 
@@ -285,7 +317,19 @@ class _Linker:
         if mention.start >= mention.end or any(ch.isdigit() for ch in doc[mention.start : mention.end].text):
             return None
         mention.name = doc[mention.start : mention.end].text
-        return mention
+        return self._longer_organisation(mention) or mention
+
+    def _longer_organisation(self, mention: _Mention) -> _Mention | None:
+        """'York Times' cut from 'The New York Times': a PERSON span that, with the capitalised words just
+        before it, is an organisation the gazetteers know."""
+        for start in range(mention.start - 1, max(mention.start - 3, -1), -1):
+            if not self.doc[start].is_title or self.doc[start].ent_type_:
+                break
+            found = self.gaz.candidates(self.doc[start : mention.end].text, ("org",))
+            if found:
+                entry, label = found[0]
+                return _Mention(start, mention.end, label, entry.entity_id, "gazetteer", candidates=found)
+        return None
 
     def _ner_mention(self, mention: _Mention) -> _Mention | None:
         span = self.doc[mention.start : mention.end]
@@ -294,6 +338,8 @@ class _Linker:
         if len(span) == 1 and span[0].is_sent_start and span[0].pos_ not in ("PROPN", "X") and mention.label != "NORP":
             return None  # a capitalised common word opening a sentence or headline ("Millions vote")
         found = self.gaz.candidates(span.text, LINKABLE.get(mention.label, ANY_CLASS))
+        if span.text in PARTY_ADJECTIVES and not (span.end < len(self.doc) and self.doc[span.end].is_title):
+            found = self.gaz.candidates(PARTY_ADJECTIVES[span.text], ("org",))
         if found:
             entry, label = found[0]
             mention.entity_id, mention.method, mention.candidates = entry.entity_id, "gazetteer", found
@@ -434,53 +480,160 @@ class _Linker:
             return False
         return any(_word(tok) in ROLE_WORDS for tok in self.doc[mention.start : mention.end])
 
+    # -- step 3b: "Drug Enforcement Administration (DEA)": the short form is the long form's entity
+    def link_acronyms(self) -> None:
+        for definition in find_definitions(self.text):
+            long = self.doc.char_span(definition.long_start, definition.long_end, alignment_mode="expand")
+            if long is None:
+                continue
+            start, end = _trim(self.doc, long.start, long.end)
+            if start >= end:
+                continue
+            owner = self._long_form_mention(start, end)
+            if owner is None:
+                continue
+            for tok in self.doc:
+                if tok.text == definition.short and tok.i >= end:
+                    self._link_short_form(tok.i, owner)
+
+    def _long_form_mention(self, start: int, end: int) -> _Mention | None:
+        """The mention the long form is: an existing one ending where it ends, the gazetteer's entity for
+        the whole long form, or a new organisation."""
+        text = self.doc[start:end].text
+        existing = [m for m in self.mentions if m.end == end and m.start >= start and m.label != "PERSON"]
+        known = self.gaz.candidates(text, ("org",))
+        if existing and existing[0].start == start and not known:
+            return existing[0]
+        if any(m.start < end and m.end > start and m.label == "PERSON" for m in self.mentions):
+            return None
+        if known:
+            new = _Mention(start, end, known[0][1], known[0][0].entity_id, "gazetteer", name=text)
+        else:
+            new = _Mention(start, end, "ORG", slug_id("ORG", text), "ner", name=text)
+        self._replace(new)
+        return new
+
+    def _link_short_form(self, i: int, owner: _Mention) -> None:
+        for mention in self.mentions:
+            if mention.start <= i < mention.end:
+                if mention.end - mention.start == 1 and mention.method != "alias":
+                    mention.entity_id, mention.label, mention.method = owner.entity_id, owner.label, "coref"
+                    mention.name, mention.candidates = owner.name, []
+                return
+        self.mentions.append(_Mention(i, i + 1, owner.label, owner.entity_id, "coref", name=owner.name))
+
     # -- step 4: people named by surname or part of their name
     def resolve_people(self) -> None:
         people = [m for m in self.mentions if m.label == "PERSON" and m.method == "ner"]
         for mention in people:
             mention.entity_id = slug_id("PERSON", mention.name)
         full = [m for m in self.mentions if m.label == "PERSON" and self._is_anchor(m)]
+        self._merge_spelling_variants(full)
         surnames = {self._words(m.name)[-1] for m in full}
-        surnames = self._person_votes({name for name in surnames if len(name) > 1})
+        surnames = {name for name in surnames if len(name) > 1}
         self._relabel_surnames(surnames)
         self.mentions.extend(self._unlabelled_surnames(surnames))
-        for mention in self.mentions:
+        for mention in sorted(self.mentions, key=lambda m: m.start):
             if mention.label == "PERSON" and mention.method in ("ner", "coref"):
                 self._corefer(mention, full)
+        self._resolve_known_people(surnames)
+        # A month, a weekday or "all" left on its own is not a person (NER and speaker spans take them for one).
+        self.mentions = [m for m in self.mentions if not self._not_a_person(m)]
+
+    def _resolve_known_people(self, surnames: set[str]) -> None:
+        """'Obama said' with no full name of an Obama in the article: the well-known person of that surname
+        (transforms/data/people.tsv), unless a courtesy title of the other gender stands before it."""
+        people = known_people()
+        covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        for mention in self.mentions:
+            if mention.end - mention.start != 1 or mention.method != "ner" or mention.label == "NORP":
+                continue
+            self._known_person(mention, people, surnames)
+        for tok in self.doc:
+            key = normalise_name(tok.text)
+            if key not in people or key in surnames or tok.i in covered or not tok.is_title:
+                continue
+            if not self._inside_proper_name(tok) and not self._is_title_word(tok):
+                mention = _Mention(tok.i, tok.i + 1, "PERSON", method="ner", name=tok.text)
+                if self._known_person(mention, people, surnames):
+                    self.mentions.append(mention)
+
+    def _known_person(self, mention: _Mention, people: Mapping, surnames: set[str]) -> bool:
+        key = normalise_name(self.doc[mention.start].text)
+        person = people.get(key)
+        if person is None or key in surnames or self.doc[mention.end - 1 : mention.end + 1].text.endswith("-"):
+            return False
+        before = _word(self.doc[mention.start - 1]) if mention.start > 0 else ""
+        if (person.gender == "m" and before in ("mrs", "ms", "miss")) or (person.gender == "f" and before == "mr"):
+            return False
+        mention.label, mention.method, mention.candidates = "PERSON", "gazetteer", []
+        mention.entity_id, mention.name = slug_id("PERSON", person.name), person.name
+        return True
+
+    def _not_a_person(self, mention: _Mention) -> bool:
+        return mention.label == "PERSON" and mention.method == "ner" and normalise_name(mention.name) in NOT_NAMES
+
+    def _merge_spelling_variants(self, full: list[_Mention]) -> None:
+        """'Volodymyr Zelensky' and 'Volodymyr Zelenskyy' in one article: one person, under the most used
+        spelling. Every word must be the same name (phonetic key and Jaro-Winkler), so 'Joe Biden' and
+        'Hunter Biden' stay apart."""
+        by_id: dict[str, list[_Mention]] = {}
+        for mention in full:
+            if mention.method != "alias":
+                by_id.setdefault(mention.entity_id, []).append(mention)
+        ids = sorted(by_id, key=lambda eid: (-len(by_id[eid]), by_id[eid][0].start))
+        target: dict[str, str] = {}
+        for i, eid in enumerate(ids):
+            if eid in target:
+                continue
+            words = self._words(by_id[eid][0].name)
+            for other in ids[i + 1 :]:
+                other_words = self._words(by_id[other][0].name)
+                if other not in target and _same_full_name(words, other_words):
+                    target[other] = eid
+        for mention in full:
+            if mention.entity_id in target:
+                mention.entity_id = target[mention.entity_id]
+                mention.name = by_id[mention.entity_id][0].name
 
     def _is_anchor(self, mention: _Mention) -> bool:
         """A full name other mentions may resolve to: two or more proper-noun words, not read off a
         Title-Case headline, where NER tags phrases like "Porting Mercurial" as people."""
         span = self.doc[mention.start : mention.end]
-        if len(self._words(mention.name)) < 2 or self._in_title_case_line(mention.start):
+        if len(self._words(mention.name)) < 2 or self._in_title_case_line(mention.start, mention.end):
             return False
-        return mention.method == "alias" or all(tok.pos_ == "PROPN" or tok.is_punct for tok in span)
+        if mention.method == "alias":
+            return True
+        # The tagger reads some surnames as nouns ("O'Malley"): capitalised nouns after a proper noun count.
+        return span[0].pos_ == "PROPN" and all(
+            tok.pos_ == "PROPN" or tok.is_punct or (tok.pos_ == "NOUN" and tok.text[:1].isupper()) for tok in span[1:]
+        )
 
-    def _in_title_case_line(self, token_index: int) -> bool:
-        """The token's line reads like a Title-Case heading (sentences can run across headline lines)."""
+    def _in_title_case_line(self, token_index: int, token_end: int | None = None) -> bool:
+        """The token's line reads like a Title-Case heading (sentences can run across headline lines).
+        Other names on the line do not count: a dateline and a lead naming several people is not a heading."""
         text, char = self.text, self.doc[token_index].idx
         line = self.doc.char_span(text.rfind("\n", 0, char) + 1, _line_end(text, char), alignment_mode="expand")
-        words = [tok for tok in line or () if tok.is_alpha and not tok.is_stop]
+        own = range(token_index, token_end or token_index + 1)
+        # Title Case capitalises every word of four letters or more ("With", "About"), prose does not.
+        words = [tok for tok in line or () if tok.is_alpha and len(tok) >= 4 and (not tok.ent_type_ or tok.i in own)]
         return len(words) >= 3 and sum(tok.is_title or tok.is_upper for tok in words) >= 0.8 * len(words)
 
-    def _person_votes(self, surnames: set[str]) -> set[str]:
-        """Surnames NER labels PERSON at least as often as anything else in this article."""
-        votes: dict[str, int] = dict.fromkeys(surnames, 0)
-        for mention in self.mentions:
-            last = normalise_name(self.doc[mention.start : mention.end].text).split()[-1:]
-            if mention.method == "ner" and last and last[0] in votes:
-                votes[last[0]] += 1 if mention.label == "PERSON" else -1
-        return {name for name, vote in votes.items() if vote >= 0}
-
     def _relabel_surnames(self, surnames: set[str]) -> None:
-        """A lone surname NER mislabelled (ORG, GPE...) but not found in the gazetteers is the person."""
+        """A lone surname NER labelled ORG, GPE... ('Volker' beside 'Kurt Volker') is the person, whatever
+        the label, unless the gazetteers know it as a country or an organisation. Spelling variants count."""
         for mention in self.mentions:
             single = mention.end - mention.start == 1
             if mention.label == "PERSON" or not single or not self._may_be_surname(mention):
                 continue
-            if normalise_name(self.doc[mention.start].text) in surnames:
+            if self._surname_match(normalise_name(self.doc[mention.start].text), surnames):
                 mention.label, mention.method, mention.candidates = "PERSON", "coref", []
                 mention.name = self.doc[mention.start].text
+
+    def _surname_match(self, word: str, surnames: set[str]) -> bool:
+        return word in surnames or (
+            len(word) > 3 and sum(same_name_variant(word, name) for name in surnames if name[:1] == word[:1]) == 1
+        )
 
     def _may_be_surname(self, mention: _Mention) -> bool:
         """NER guesses and city names may be a person's surname; countries and organisations are not."""
@@ -496,12 +649,21 @@ class _Linker:
         covered = {i for m in self.mentions for i in range(m.start, m.end)}
         found = []
         for tok in self.doc:
-            if tok.i in covered or not tok.is_title or _is_role_token(tok):
+            if tok.i in covered or not tok.is_title or self._is_title_word(tok):
                 continue
-            if normalise_name(tok.text) not in surnames or self._inside_proper_name(tok):
+            if not self._surname_match(normalise_name(tok.text), surnames) or self._inside_proper_name(tok):
                 continue
             found.append(_Mention(tok.i, tok.i + 1, "PERSON", method="coref", name=tok.text))
         return found
+
+    def _is_title_word(self, tok: Token) -> bool:
+        """A title or organisation token rather than a surname: 'King Charles', 'the King said'; a surname
+        that is also a title word ('Pete King ... King said') counts when no name or 'the' comes next to it."""
+        if not _is_role_token(tok):
+            return False
+        if tok.ent_type_ or _word(tok) not in ROLE_WORDS:
+            return True
+        return tok.i > 0 and self.doc[tok.i - 1].lower_ in DETERMINERS
 
     def _inside_proper_name(self, tok: Token) -> bool:
         doc = self.doc
@@ -513,27 +675,53 @@ class _Linker:
     def _words(self, name: str) -> list[str]:
         """Normalised words of a name, memoised per article (names repeat)."""
         if name not in self._name_words:
-            self._name_words[name] = normalise_name(name).split()
+            words = normalise_name(name).split()
+            while len(words) > 2 and words[-1] in NAME_SUFFIXES:  # "Brent Bozell III": the surname is Bozell
+                words = words[:-1]
+            self._name_words[name] = words
         return self._name_words[name]
 
     def _corefer(self, mention: _Mention, full: list[_Mention]) -> None:
-        """Link a partial name to the one full name containing it (nearest earlier one when ambiguous)."""
+        """Link a partial name to the full name containing it; between two people of one surname, to the
+        one named in this or the previous sentence, else to the most mentioned one (then the latest)."""
         words = self._words(mention.name)
         if not words:
             return
         matches = [f for f in full if f is not mention and _is_part(words, self._words(f.name))]
         by_surname = [f for f in matches if words[-1] == self._words(f.name)[-1]]
         matches = by_surname or matches
+        if not matches and len(words) == 1 and len(words[0]) > 3:
+            # A spelling variant of one person's surname ('Zelenskiy' after 'Volodymyr Zelensky').
+            variant = [f for f in full if f is not mention and same_name_variant(words[0], self._words(f.name)[-1])]
+            if len({f.entity_id for f in variant}) == 1:
+                matches = variant
         targets = {f.entity_id for f in matches}
         if len(targets) > 1:
-            earlier = [f for f in matches if f.start < mention.start]
-            targets = {max(earlier, key=lambda f: f.start).entity_id} if earlier else set()
+            targets = self._most_salient(mention, matches)
         if len(targets) == 1:
             target = next(iter(targets))
             mention.entity_id, mention.method = target, "coref"
             mention.name = next(f.name for f in matches if f.entity_id == target)
         elif mention.method == "coref":
             mention.method, mention.entity_id = "ner", slug_id("PERSON", mention.name)
+
+    def _most_salient(self, mention: _Mention, matches: list[_Mention]) -> set[str]:
+        """Of several people a bare name may denote: the one fully named just before it, else the one
+        mentioned most so far (full or partial), else the latest one named before it; before any of them
+        is named (a headline), the one named first after it."""
+        earlier = [f for f in matches if f.start < mention.start]
+        if not earlier:  # a headline or lead before the full names: the person named next
+            return {min(matches, key=lambda f: f.start).entity_id}
+        sentence = self.sentence_bounds(mention.start)[0]
+        latest = max(earlier, key=lambda f: f.start)
+        if sentence - self.sentence_bounds(latest.start)[0] <= RECENT_SENTENCES:
+            return {latest.entity_id}
+        candidates = {f.entity_id for f in earlier}
+        counts = {
+            eid: sum(1 for m in self.mentions if m.entity_id == eid and m.start < mention.start) for eid in candidates
+        }
+        last_seen = {eid: max(f.start for f in earlier if f.entity_id == eid) for eid in candidates}
+        return {max(candidates, key=lambda eid: (counts[eid], last_seen[eid]))}
 
     # -- step 5: ambiguous gazetteer names decided by the article's other places
     def disambiguate_places(self) -> None:
@@ -655,6 +843,15 @@ def _line_end(text: str, char: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _same_full_name(a: list[str], b: list[str]) -> bool:
+    """Two full names of one person spelt differently: as many words, each the same or a variant of it."""
+    if len(a) != len(b) and a[0] == b[0] and a[-1] == b[-1]:  # "Lindsey O. Graham", "Lindsey Graham"
+        a, b = [w for w in a if len(w) > 1], [w for w in b if len(w) > 1]
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    return all(x == y or same_name_variant(x, y) for x, y in zip(a, b, strict=True))
+
+
 def _is_part(words: list[str], full: list[str]) -> bool:
     """True when words are a shorter contiguous run inside full ('singh' in 'sabrina singh')."""
     n = len(words)
@@ -676,6 +873,7 @@ def link_entities(doc: Doc, article_id: str, aliases: Mapping[str, str] | None =
     linker.add_city_surnames()
     linker.apply_aliases()
     linker.attach_roles()
+    linker.link_acronyms()
     linker.resolve_people()
     linker.disambiguate_places()
     linker.resolve_place_parts()

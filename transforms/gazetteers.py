@@ -220,6 +220,22 @@ def _add_cities(gaz: Gazetteer) -> None:
             gaz.add_link_only(entry, name, "GPE")
 
 
+class KnownPerson(NamedTuple):
+    name: str
+    gender: str  # "m", "f" or ""
+
+
+@functools.cache
+def known_people() -> dict[str, KnownPerson]:
+    """Well-known people by normalised surname (transforms/data/people.tsv): 'obama' -> Barack Obama."""
+    people = {}
+    for row in read_tsv("people.tsv"):
+        person = KnownPerson(row["name"], row["gender"])
+        for surname in _split(row["surnames"]):
+            people[normalise_name(surname)] = person
+    return people
+
+
 @functools.cache
 def load_gazetteer() -> Gazetteer:
     """Build all gazetteers once per process (about a second; the result is shared and read-only)."""

@@ -11,6 +11,8 @@ import hashlib
 import re
 import unicodedata
 
+import jellyfish
+
 #: Honorifics and person titles that never belong to the name itself (matched without dots, lower case).
 #: Words that also start organisation names ("General Motors", "Justice Department") are left out.
 HONORIFICS = frozenset(
@@ -142,3 +144,26 @@ def entity_id_for(kind: str, canonical_name: str) -> str:
         if known:
             return known
     return slug_id(kind, canonical_name)
+
+
+#: Two spellings of one name must be at least this close (Jaro-Winkler) besides sharing a phonetic key.
+VARIANT_MIN_SIMILARITY = 0.85
+_NON_ALPHA = re.compile(r"[^a-z]+")
+
+
+def name_variant_keys(word: str) -> frozenset[str]:
+    """Phonetic keys (Metaphone, NYSIIS) of one normalised name word: 'zelensky', 'zelenskyy' and
+    'zelenskiy' share one, 'johnson' and 'johnston' do not."""
+    letters = _NON_ALPHA.sub("", fold_diacritics(word).lower())
+    if len(letters) < 4:
+        return frozenset()
+    return frozenset({"m:" + jellyfish.metaphone(letters), "n:" + jellyfish.nysiis(letters)})
+
+
+def same_name_variant(a: str, b: str) -> bool:
+    """True when two normalised name words are transliteration or spelling variants of one name."""
+    if a == b:
+        return True
+    if not (name_variant_keys(a) & name_variant_keys(b)):
+        return False
+    return jellyfish.jaro_winkler_similarity(a, b) >= VARIANT_MIN_SIMILARITY
