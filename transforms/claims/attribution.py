@@ -274,6 +274,34 @@ _MAX_SPEAKER_TOKENS = 16
 #: A line opening with a label of at most six words and a colon: its source (after any 'EXCLUSIVE –' tag) and
 #: the rest of the line.
 _MIN_LABELLED_TOKENS = 3
+_MAX_LABELLED_COMMAS = 4
+#: Upper-case words that open a line as a rubric, not as a speaker.
+_LABEL_WORDS = frozenset(
+    {
+        "update",
+        "updated",
+        "exclusive",
+        "breaking",
+        "watch",
+        "look",
+        "listen",
+        "note",
+        "correction",
+        "boom",
+        "video",
+        "photos",
+        "photo",
+        "read",
+        "more",
+        "related",
+        "live",
+        "opinion",
+        "analysis",
+        "editor",
+        "editors",
+        "spoiler",
+    }
+)
 _LABEL_LINE = re.compile(r"^(?:[^\n:]*?[–—-]\s+)?([^\n:–—]{2,60}?):[ \t]+(\S[^\n]*)$", re.M)
 #: A clause opened by one of these after the verb is circumstance, not what was said ("..., X said, as winds rose").
 _ADVERBIAL_MARKS = frozenset(
@@ -771,6 +799,12 @@ def _complement(tok: Token) -> tuple[int, int] | None:
     return min(c.left_edge.i for c in kept), max(c.right_edge.i for c in kept)
 
 
+def _agent_of(tok: Token) -> Token | None:
+    """The 'by X' of a passive verb, X."""
+    by = next((c for c in tok.children if c.dep_ == "agent"), None)
+    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+
+
 def _asked_opening(tok: Token) -> tuple[int, int] | None:
     """'Asked about her vote, Sanders said ...' / 'Asked why he trailed, ...': the question put to the speaker, a
     claim of its own whose asker the text does not name."""
@@ -1039,6 +1073,12 @@ class AttributionFinder:
                         )
                     )
                 continue
+            agent = _agent_of(tok) if frame == "pass" else None
+            if agent is not None and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE:
+                att = self.passive_with_agent(tok, agent)
+                if att is not None:
+                    out.append(att)
+                continue
             if not (raising or (passive and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE)):
                 continue
             span = trim(self.doc, tok.left_edge.i, tok.right_edge.i)
@@ -1051,6 +1091,19 @@ class AttributionFinder:
             out.append(att)
         return out
 
+    def passive_with_agent(self, tok: Token, agent: Token) -> Attribution | None:
+        """'The move was first reported by MSNBC', 'Obama will be remembered by historians as a liberal champion':
+        the agent is the source, the clause without the agent phrase the content."""
+        by = agent.head
+        ranges = [(tok.left_edge.i, by.i - 1), (by.right_edge.i + 1, tok.right_edge.i)]
+        spans = [span for span in (trim(self.doc, a, b) for a, b in ranges if b >= a) if span is not None]
+        if not spans:
+            return None
+        self.used_cues.add(tok.i)
+        return Attribution(
+            "reported", _cue_lemma(tok), tok, agent, spans, False, tok.idx, self.ix.paragraph_of(tok.idx)
+        )
+
     # "Name: what they said" -----------------------------------------------------------------------------------
     def colon_labels(self) -> list[Attribution]:
         """A line that opens with a short name and a colon: a headline ('Graham: Trump's rhetoric is destroying the
@@ -1059,9 +1112,11 @@ class AttributionFinder:
         for match in _LABEL_LINE.finditer(self.ix.text):
             label_start, colon = match.start(1), match.end(1)
             tokens = [t for t in self._tokens_from(label_start, colon) if not t.is_space]
-            names = [t for t in tokens if t.pos_ == "PROPN" or (t.is_upper and t.is_alpha and len(t) > 1)]
+            names = [t for t in tokens if self._speaker_name(t)]
             if not names or any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in tokens):
                 continue
+            if match.group(2).count(",") >= _MAX_LABELLED_COMMAS:
+                continue  # "Iowa: Tim Albrecht, Brad Anderson, ...": a list, not a statement
             if self.ix.in_quote(colon):
                 continue
             first, last = self.ix.token_at(match.start(2)), self.ix.token_at(match.end(2) - 1)
@@ -1074,6 +1129,13 @@ class AttributionFinder:
                 Attribution("colon", ":", None, names[-1], [span], False, colon - 1, self.ix.paragraph_of(colon - 1))
             )
         return out
+
+    def _speaker_name(self, tok: Token) -> bool:
+        """A person or organisation mention, or a transcript's upper-case surname ('PENCE')."""
+        mention = self.ix.mention_at(tok.idx)
+        if mention is not None:
+            return self.ix.kind_of(mention) in ("PERSON", "ORG")
+        return tok.is_upper and tok.is_alpha and len(tok) > 2 and tok.lower_ not in _LABEL_WORDS
 
     # cues from the lexicon -----------------------------------------------------------------------------------
     def lexicon_cues(self) -> list[Attribution]:
