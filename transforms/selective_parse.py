@@ -25,14 +25,14 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from transforms.claims.attribution import cue_verbs
+from transforms.claims.finders import cue_verbs
 from transforms.claims.quotes import find_quotes
+from transforms.claims.words import THIRD_PERSON
 from transforms.token_rules import SET, TESTED, TokenRules
 
 NAME = "selective_parser"
 #: Components the selective parser runs itself (disabled in the pipeline).
 PARSE_COMPONENTS = ("parser", "attribute_ruler", "lemmatizer")
-_PRONOUNS = ("he", "she", "it", "they")
 
 
 def verb_forms(lemmas: Iterable[str], exceptions: dict[str, list[str]]) -> set[str]:
@@ -68,7 +68,7 @@ class SelectiveParser:
         )
         self.according = strings.add("according")
         self._lemmas: dict[tuple[int, int, int], str] = {}
-        self.pronouns = np.array(sorted(strings.add(p) for p in _PRONOUNS), dtype=np.uint64)
+        self.pronouns = np.array(sorted(strings.add(p) for p in THIRD_PERSON), dtype=np.uint64)
 
     def _tag_map(self, nlp: Language) -> tuple[dict[int, int], dict[int, int]]:
         """tag hash -> POS id and -> MORPH hash, from the attribute ruler's patterns that test the tag alone."""

@@ -19,6 +19,10 @@ ALL_FRAMES = "*"
 FRAME_PRIOR_WEIGHT = 5.0
 #: Pseudo-occurrences (never a cue) added to every count: the smoothing towards zero.
 SMOOTHING = 2.0
+#: Smoothed cue rate a word needs in its frame to count as a cue on its own.
+LEXICON_MIN_RATE = 0.3
+#: The same for a verb right before or after a quotation, where far fewer verbs do anything but attribute it.
+QUOTE_CUE_MIN_RATE = 0.05
 
 
 @dataclass(frozen=True)

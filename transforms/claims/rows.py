@@ -19,8 +19,11 @@ from datetime import datetime
 
 from spacy.tokens import Doc, Token
 
-from transforms.claims.attribution import ArticleIndex, Attribution, AttributionFinder, Speaker, SpeakerResolver
+from transforms.claims.finders import AttributionFinder
+from transforms.claims.index import ArticleIndex
 from transforms.claims.quotes import find_quotes, strip_marks
+from transforms.claims.records import Attribution, Speaker
+from transforms.claims.speakers import SpeakerResolver
 from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
@@ -57,7 +60,6 @@ QUANTITY_COLUMNS = (
 )
 DATE_COLUMNS = ("claim_id", "surface", "date_from", "date_to", "granularity")
 CLAIM_ENTITY_COLUMNS = ("claim_id", "entity_id")
-_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
 
 
 @dataclass
