@@ -15,6 +15,7 @@ from flows.executors import make_executor, parallelism
 from flows.fetching import BlockedAddress, FetchConfig
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Page, Source
+from flows.warc import RemoteWarcFailed
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import load_batch
@@ -30,7 +31,7 @@ def local_pages(html_dirs: Sequence[str], warcs: Sequence[str], allow_private: b
     for path in warcs:
         try:
             yield from sources.iter_warc(path, allow_private=allow_private)
-        except (OSError, sources.DiscoveryFailed, BlockedAddress) as exc:
+        except (OSError, RemoteWarcFailed, BlockedAddress) as exc:
             error_class = getattr(exc, "error_class", "unreadable_file")
             yield Page(
                 url=path,

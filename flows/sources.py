@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import io
-import os
-import re
 import zlib
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 import feedparser
-import httpx
 from defusedxml import DefusedXmlException
-from warcio.archiveiterator import ArchiveIterator
 
-from flows.fetching import FetchConfig, Validators, check_url, fetch_one
+from flows.fetching import FetchConfig, Validators, fetch_one
 from flows.records import Item, Page, Source
+from flows.warc import iter_warc as iter_warc  # re-exported: callers read WARCs through sources
+from flows.warc import open_warc as open_warc
 
 MAX_SITEMAP_DEPTH = 3
 MAX_XML_BYTES = 50_000_000
@@ -258,119 +254,3 @@ def iter_html_dir(directory: str, max_bytes: int = MAX_FILE_BYTES) -> Iterator[P
         except (OSError, EOFError, zlib.error) as exc:
             page.error_class, page.error_message = "unreadable_file", f"{path}: {exc}"
         yield page
-
-
-class _ChunkReader(io.RawIOBase):
-    """A file-like view of an iterator of byte chunks, so warcio can stream a WARC over HTTP."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._buffer = chunks, b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target) -> int:
-        while not self._buffer:
-            try:
-                self._buffer = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(target), len(self._buffer))
-        target[:size], self._buffer = self._buffer[:size], self._buffer[size:]
-        return size
-
-
-@contextmanager
-def open_warc(location: str, allow_private: bool = False, timeout_s: float = 60.0) -> Iterator[IO[bytes]]:
-    """A local WARC file, or a remote one streamed over HTTP(S) in constant memory (SSRF-checked)."""
-    if not re.match(r"^https?://", location):
-        with open(location, "rb") as stream:
-            yield stream
-        return
-    check_url(location, allow_private)
-    with httpx.stream("GET", location, timeout=timeout_s, follow_redirects=False) as response:
-        if response.status_code != 200:
-            raise DiscoveryFailed(f"http_{response.status_code}", f"{location}: HTTP {response.status_code}")
-        yield io.BufferedReader(_ChunkReader(response.iter_raw(1 << 16)), buffer_size=1 << 16)
-
-
-def iter_warc(path: str, max_record_bytes: int = 20_000_000, allow_private: bool = False) -> Iterator[Page]:
-    """HTTP response records of a WARC file, streamed; a damaged record becomes a failed page, not a crash."""
-    source = Source("warc", os.fspath(path))
-    with open_warc(os.fspath(path), allow_private) as stream:
-        records = ArchiveIterator(stream, check_digests=True)
-        try:
-            for record in records:
-                if record.rec_type != "response":
-                    continue
-                if record.http_headers is None:  # warcio parses HTTP headers of http(s) targets only
-                    yield _not_http_page(record, records.get_record_offset(), source)
-                    continue
-                body, failure = _read_record(record, max_record_bytes)
-                yield _warc_page(record, records.get_record_offset(), source, body, failure, max_record_bytes)
-        except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on corrupt archives
-            yield Page(
-                url=f"{source.location}#after-{records.offset}",
-                source=source,
-                fetched_at=datetime.now(UTC),
-                source_ref=f"offset {records.offset}",
-                error_class="corrupt_warc",
-                error_message=f"stopped reading {source.location}: {type(exc).__name__}: {exc}",
-            )
-
-
-def _not_http_page(record, offset: int, source: Source) -> Page:
-    """A response record that is no HTTP response (its target is not http/https): quarantined, never opened."""
-    target = record.rec_headers.get_header("WARC-Target-URI")
-    return Page(
-        url=target or f"{source.location}#{offset}",
-        source=source,
-        source_ref=f"offset {offset}",
-        fetched_at=_parse_time(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC),
-        error_class="not_http_response",
-        error_message=f"record at offset {offset} is a response to {target!r}, not to an http(s) URL",
-    )
-
-
-def _read_record(record, max_record_bytes: int) -> tuple[bytes, str | None]:
-    """The payload, before anything else touches the stream (asking warcio for the offset first empties it)."""
-    try:
-        body = record.content_stream().read(max_record_bytes + 1)
-    except Exception as exc:  # noqa: BLE001 - truncated gzip members and bad chunking
-        return b"", f"{type(exc).__name__}: {exc}"
-    missing = getattr(record.raw_stream, "limit", 0)
-    if len(body) <= max_record_bytes and missing:
-        return body, f"{missing} of {record.length} declared bytes are missing (truncated record)"
-    return body, None
-
-
-def _warc_page(record, offset: int, source: Source, body: bytes, failure: str | None, max_bytes: int) -> Page:
-    headers = record.rec_headers
-    http = record.http_headers
-    page = Page(
-        url=headers.get_header("WARC-Target-URI") or f"{source.location}#{offset}",
-        source=source,
-        source_ref=f"offset {offset}",
-        fetched_at=_parse_time(headers.get_header("WARC-Date")) or datetime.now(UTC),
-        http_status=int(http.get_statuscode() or 0) or None,
-        content_type=http.get_header("Content-Type"),
-        etag=http.get_header("ETag"),
-        last_modified=http.get_header("Last-Modified"),
-        body=body,
-    )
-    if page.http_status and page.http_status >= 300:
-        page.body = b""
-        page.error_class, page.error_message = f"http_{page.http_status}", f"archived response {page.http_status}"
-    elif failure:
-        page.body = b""
-        page.error_class, page.error_message = "truncated_record", f"record at offset {offset}: {failure}"
-    elif len(page.body) > max_bytes:
-        page.body = b""
-        page.error_class, page.error_message = "too_large", f"record at offset {offset} over {max_bytes} bytes"
-    elif record.digest_checker.passed is False or (not page.body and record.length):
-        page.body = b""
-        page.error_class = "truncated_record"
-        page.error_message = (
-            f"record at offset {offset} is truncated or fails its digest ({record.length} bytes declared)"
-        )
-    return page
