@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -82,6 +83,27 @@ def _with_publication_day(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.
         ).to_arrow_table()
     finally:
         con.unregister("day_less_rows")
+
+
+def _stamped(rows: pa.Table) -> pa.Table:
+    """Ledger rows get their finish time as they are written (the last table of the load), so that a batch's
+    duration covers its load; rows that already carry one keep it."""
+    if "finished_at" not in rows.column_names or "started_at" not in rows.column_names:
+        return rows
+    now = datetime.now(UTC)
+    finished = [f or now for f in rows.column("finished_at").to_pylist()]
+    started = rows.column("started_at").to_pylist()
+    durations = rows.column("duration_s").to_pylist() if "duration_s" in rows.column_names else [None] * len(started)
+    seconds = [
+        d if d is not None else (f - s).total_seconds() if s else None
+        for d, f, s in zip(durations, finished, started, strict=True)
+    ]
+    rows = rows.set_column(
+        rows.column_names.index("finished_at"), "finished_at", pa.array(finished, pa.timestamp("us", "UTC"))
+    )
+    if "duration_s" in rows.column_names:
+        rows = rows.drop_columns(["duration_s"])
+    return rows.append_column("duration_s", pa.array(seconds, pa.float64()))
 
 
 def _insert_sql(table: str) -> str:
@@ -183,6 +205,8 @@ def load_batch(
             rows = _with_lineage(con, table, rows, lineage)
             if table in PUBLICATION_DAY_FROM_ARTICLE:
                 rows = _with_publication_day(con, rows)
+            if table == "run_batches":
+                rows = _stamped(rows)
             con.register("batch_rows", rows)
             try:
                 result = con.execute(_insert_sql(table)).fetchone()

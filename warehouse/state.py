@@ -116,7 +116,7 @@ def stale_for_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, si
         con.execute(
             """
         SELECT r.raw_sha256, r.url, r.final_url, r.source_kind, r.source, r.source_ref, r.fetched_at,
-               r.http_status, r.content_type, r.etag, r.last_modified, a.article_id AS old_article_id
+               r.http_status, r.content_type, r.etag, r.last_modified, r.truncated, a.article_id AS old_article_id
         FROM raw_pages AS r JOIN article_versions AS a USING (raw_sha256)
         WHERE a.extractor_version <> $version AND ($since IS NULL OR r.fetched_at >= CAST($since AS TIMESTAMPTZ))
         ORDER BY r.fetched_at, r.raw_sha256
