@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
@@ -93,20 +95,84 @@ def _fetch_document(url: str, config: FetchConfig, validators: Validators | None
     return result.body
 
 
+def _gunzip_document(body: bytes, location: str, error_class: str) -> bytes:
+    """A document served gzip-compressed without saying so (no Content-Encoding): the magic bytes tell."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        return gunzip_bounded(body, MAX_XML_BYTES)
+    except TooLarge as exc:
+        raise DiscoveryFailed("too_large", f"{location}: gzipped document {exc}") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DiscoveryFailed(error_class, f"{location}: not a readable gzip file ({exc})") from exc
+
+
+def _absolute(link: str, base: str) -> str:
+    """A relative link resolved against the document's URL (only an http(s) document has one)."""
+    if base.lower().startswith(("http://", "https://")):
+        return urljoin(base, link.strip())
+    return link
+
+
 def parse_feed(body: bytes, source: Source) -> list[Item]:
-    """RSS or Atom entries as items; feedparser never resolves external entities."""
+    """RSS, Atom or JSON Feed entries as items; feedparser never resolves external entities.
+
+    Relative links are resolved against xml:base and the feed's own URL; an entry without a usable link
+    is skipped without touching its siblings.
+    """
+    body = _gunzip_document(body, source.location, "bad_feed")
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return parse_json_feed(body, source)
     # A stream, never bytes: feedparser.parse opens a bytes/str argument as a local path if it can, so a
     # server answering "/etc/passwd" would make it read that file.
-    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
+    base = source.location if source.location.lower().startswith(("http://", "https://")) else ""
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers={"content-location": base} if base else None,
+    )
     if parsed.bozo and not parsed.entries:
         raise DiscoveryFailed("bad_feed", f"{source.location}: not a readable feed ({parsed.bozo_exception})")
     items = []
     for entry in parsed.entries:
         link = entry.get("link")
-        if not link:
+        if not isinstance(link, str) or not link.strip():
             continue
+        link = _absolute(link, source.location)
         published = entry.get("published") or entry.get("updated")
         items.append(Item(link, source, source_ref=entry.get("id") or link, published_hint=_parse_time(published)))
+    return items
+
+
+def parse_json_feed(body: bytes, source: Source) -> list[Item]:
+    """JSON Feed 1.0 / 1.1 (jsonfeed.org) items; an item that is not an object or has no URL is skipped alone."""
+    try:
+        feed = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DiscoveryFailed("bad_feed", f"{source.location}: not a readable JSON feed ({exc})") from exc
+    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
+        raise DiscoveryFailed("bad_feed", f"{source.location}: a JSON document with no feed items")
+    base = feed.get("feed_url") if isinstance(feed.get("feed_url"), str) else source.location
+    base = source.location if source.location.lower().startswith(("http://", "https://")) else base
+    items = []
+    for entry in feed["items"]:
+        if not isinstance(entry, dict):
+            continue
+        link = entry.get("url") if isinstance(entry.get("url"), str) else entry.get("external_url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        link = _absolute(link, base)
+        ref = entry.get("id")
+        published = entry.get("date_published") or entry.get("date_modified")
+        items.append(
+            Item(
+                link,
+                source,
+                source_ref=str(ref) if isinstance(ref, str | int) and ref != "" else link,
+                published_hint=_parse_time(published) if isinstance(published, str) else None,
+            )
+        )
     return items
 
 
@@ -132,20 +198,28 @@ def _child_text(node: Element, name: str) -> str | None:
     return None
 
 
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
+
+
 def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
-    """Page items and nested sitemap URLs of one sitemap document; entities and DTDs are refused."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip_bounded(body, MAX_XML_BYTES)
-        except TooLarge as exc:
-            raise DiscoveryFailed("too_large", f"{location}: gzipped sitemap {exc}") from exc
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DiscoveryFailed("bad_sitemap", f"{location}: not a readable gzip file ({exc})") from exc
+    """Page items and nested sitemap URLs of one sitemap document; entities and DTDs are refused.
+
+    Besides XML sitemaps and indexes: plain-text sitemaps (one URL a line, also gzipped) and RSS / Atom
+    feeds given as sitemaps, as search engines accept them.
+    """
+    body = _gunzip_document(body, location, "bad_sitemap")
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return parse_text_sitemap(body, location), []
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
     except (SafeET.ParseError, DefusedXmlException) as exc:
         raise DiscoveryFailed("bad_sitemap", f"{location}: not a readable sitemap ({exc})") from exc
     source = Source("sitemap", location)
+    if _local(root.tag) in FEED_ROOTS:
+        try:
+            return parse_feed(body, source), []
+        except DiscoveryFailed as exc:
+            raise DiscoveryFailed("bad_sitemap", str(exc)) from exc
     items: list[Item] = []
     nested: list[str] = []
     for node in root:
@@ -153,11 +227,21 @@ def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
         if not loc:
             continue
         if _local(node.tag) == "sitemap":
-            nested.append(loc)
+            nested.append(_absolute(loc, location))
         elif _local(node.tag) == "url":
             when = _child_text(node, "publication_date") or _child_text(node, "lastmod")
             items.append(Item(loc, source, source_ref=_child_text(node, "lastmod"), published_hint=_parse_time(when)))
     return items, nested
+
+
+def parse_text_sitemap(body: bytes, location: str) -> list[Item]:
+    """One URL a line (sitemaps.org text format); a bad line becomes its own item, quarantined when fetched."""
+    text = body.decode("utf-8", errors="replace")
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not any(line.lower().startswith(("http://", "https://")) for _, line in lines):
+        raise DiscoveryFailed("bad_sitemap", f"{location}: neither XML nor a list of URLs")
+    source = Source("sitemap", location)
+    return [Item(line, source, source_ref=f"line {n}") for n, line in lines if not line.startswith("#")]
 
 
 def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Validators] | None = None) -> Discovery:

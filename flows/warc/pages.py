@@ -141,7 +141,7 @@ def record_page(record: RawRecord, source: Source, max_bytes: int) -> Page:
         response = parse_http(record.block, allow_headers_only=page.truncated)
     except BadHttp as exc:
         return _failed(page, "bad_http", f"{where}: {exc}")
-    if not page.truncated and record.header("WARC-Block-Digest") is None and not _payload_digest_ok(record, response):
+    if not page.truncated and not _payload_digest_ok(record, response):
         return _failed(page, "digest_mismatch", f"{where} fails its payload digest (corrupt)")
     page.http_status = response.status
     page.content_type = response.header("Content-Type")
