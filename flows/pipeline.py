@@ -236,11 +236,12 @@ class Pipeline:
             "duration_s": None,
         }
         t0 = time.perf_counter()
-        inserted = tasks.load_task(
+        loaded = tasks.load_task(
             self.con, quote({**rows, "run_batches": [run_row]}), self.lineage, replacement, index, self.locked
         )
         self.timed("load", t0)
-        self._batch_mark = datetime.now(UTC)
+        inserted = loaded.inserted
+        self._batch_mark = loaded.stamped_at or datetime.now(UTC)
         self._count_outcomes(rows)
         summary.batches += 1
         summary.discovered += discovered

@@ -18,7 +18,7 @@ from flows.stages import analyse_articles, extract_pages, process_pages, quarant
 from warehouse import state
 from warehouse.checks import run_checks
 from warehouse.faults import crash_point
-from warehouse.load import Replacement, load_batch
+from warehouse.load import LoadResult, Replacement, load_batch
 from warehouse.maintenance import CompactionResult, compact, needs_compaction
 
 
@@ -135,10 +135,10 @@ def load_task(
     replacement: Replacement | None,
     batch_index: int,
     lock: Callable[[], AbstractContextManager],
-) -> dict[str, int]:
+) -> LoadResult:
     tables = to_arrow(rows)
     with lock():
-        return load_batch(con, tables, lineage, replacement).inserted
+        return load_batch(con, tables, lineage, replacement)
 
 
 @task(name="cluster-claims", cache_policy=NO_CACHE)

@@ -53,6 +53,8 @@ LOAD_ORDER = (
 @dataclass
 class LoadResult:
     inserted: dict[str, int]
+    #: the finish time written on the batch's ledger rows (run_batches), when there were any
+    stamped_at: datetime | None = None
 
     def __getitem__(self, table: str) -> int:
         return self.inserted.get(table, 0)
@@ -85,12 +87,11 @@ def _with_publication_day(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.
         con.unregister("day_less_rows")
 
 
-def _stamped(rows: pa.Table) -> pa.Table:
+def _stamped(rows: pa.Table, now: datetime) -> pa.Table:
     """Ledger rows get their finish time as they are written (the last table of the load), so that a batch's
     duration covers its load; rows that already carry one keep it."""
     if "finished_at" not in rows.column_names or "started_at" not in rows.column_names:
         return rows
-    now = datetime.now(UTC)
     finished = [f or now for f in rows.column("finished_at").to_pylist()]
     started = rows.column("started_at").to_pylist()
     durations = rows.column("duration_s").to_pylist() if "duration_s" in rows.column_names else [None] * len(started)
@@ -191,6 +192,7 @@ def load_batch(
     if unknown:
         raise KeyError(f"no load policy for tables {sorted(unknown)}")
     inserted: dict[str, int] = {}
+    stamped_at: datetime | None = None
     con.execute("BEGIN")
     crash_point("load:begin")
     try:
@@ -206,7 +208,8 @@ def load_batch(
             if table in PUBLICATION_DAY_FROM_ARTICLE:
                 rows = _with_publication_day(con, rows)
             if table == "run_batches":
-                rows = _stamped(rows)
+                stamped_at = datetime.now(UTC)
+                rows = _stamped(rows, stamped_at)
             con.register("batch_rows", rows)
             try:
                 result = con.execute(_insert_sql(table)).fetchone()
@@ -225,4 +228,4 @@ def load_batch(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return LoadResult(inserted)
+    return LoadResult(inserted, stamped_at)
