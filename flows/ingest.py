@@ -18,7 +18,7 @@ from flows.records import Item, Page, Source
 from flows.warc import RemoteWarcFailed, WarcTally
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
-from warehouse.load import load_batch
+from warehouse.load import Replacement, load_batch
 from warehouse.paths import Home
 
 DEFAULT_BATCH_SIZE = 100
@@ -78,7 +78,9 @@ def ingest_remote(
     con = pipeline.con
     t0 = time.perf_counter()
     stored = state.document_validators(con) if incremental else {}
-    items, failures, document_validators = tasks.discover_task(remote, url_files, config, stored)
+    children = state.sitemap_children(con) if incremental else None
+    discovered = tasks.discover_task(remote, url_files, config, stored, children)
+    items, failures = discovered.items, discovered.failures
     if keep is not None:
         items = [i for i in items if keep(i)]
     if incremental:
@@ -106,10 +108,13 @@ def ingest_remote(
             watermarks=incremental_state.item_watermarks(every_listing),
         )
     pipeline.drain()
-    marks = incremental_state.source_watermarks(document_validators)
-    if marks:
+    marks = incremental_state.source_watermarks(discovered.validators, discovered.children)
+    if marks or discovered.read:
+        # the sources read without failing resolve their open discovery failures in the same transaction
+        tables = {"watermarks": pa.Table.from_pylist(marks)} if marks else {}
         with pipeline.locked():
-            load_batch(con, {"watermarks": pa.Table.from_pylist(marks)}, pipeline.lineage)
+            loaded = load_batch(con, tables, pipeline.lineage, Replacement(discovered_ok=tuple(discovered.read)))
+        pipeline.summary.quarantine_resolved += loaded.resolved
 
 
 @flow(name="ingest", log_prints=True)

@@ -40,6 +40,8 @@ class RunSummary:
     unchanged: int = 0
     extracted: int = 0
     quarantined: int = 0
+    #: discovery failures of earlier runs resolved because their source was read again
+    quarantine_resolved: int = 0
     articles: int = 0
     entities: int = 0
     mentions: int = 0

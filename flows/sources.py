@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -83,6 +83,10 @@ class Discovery:
     not_modified: bool = False
     #: nested sitemaps that could not be read: each is quarantined on its own, its siblings still count
     failed: dict[str, DiscoveryFailed] = field(default_factory=dict)
+    #: per sitemap document read (200 or 304): the sitemaps it lists, for walking them when it answers 304 later
+    children: dict[str, list[str]] = field(default_factory=dict)
+    #: documents that answered (200 or 304) and could be read: their earlier discovery failures are over
+    read: list[str] = field(default_factory=list)
 
 
 def _fetch_document(url: str, config: FetchConfig, validators: Validators | None, found: Discovery) -> bytes | None:
@@ -184,6 +188,7 @@ def discover_feed(url: str, config: FetchConfig, validators: Mapping[str, Valida
         found.not_modified = True
     else:
         found.items = parse_feed(body, Source("feed", url))
+    found.read.append(url)
     return found
 
 
@@ -244,14 +249,24 @@ def parse_text_sitemap(body: bytes, location: str) -> list[Item]:
     return [Item(line, source, source_ref=f"line {n}") for n, line in lines if not line.startswith("#")]
 
 
-def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Validators] | None = None) -> Discovery:
+def discover_sitemap(
+    url: str,
+    config: FetchConfig,
+    validators: Mapping[str, Validators] | None = None,
+    children: Mapping[str, Sequence[str]] | None = None,
+) -> Discovery:
     """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth (loops end).
 
     The sitemap at url must be readable (else DiscoveryFailed); a nested one that is not goes into
     Discovery.failed, so one broken child costs its own items only.
+
+    children holds, per sitemap document, the sitemaps it listed when last read in full (Discovery.children of
+    an earlier run). An index that answers 304 Not Modified still has those children asked for, each with its
+    own validators, so new items in a changed child are found while the index stays the same. When children is
+    given, a document it does not know is read in full once (its stored validators are not sent), so that its
+    children become known.
     """
     seen: set[str] = set()
-    indexes: set[str] = set()
     frontier = [url]
     found = Discovery()
     for _depth in range(MAX_SITEMAP_DEPTH + 1):
@@ -261,40 +276,49 @@ def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Val
                 continue
             seen.add(location)
             try:
-                nested = _read_sitemap(location, url, config, validators or {}, found)
+                nested = _read_sitemap(location, url, config, validators or {}, children, found)
             except DiscoveryFailed as exc:
+                # a child that answered but could not be parsed keeps no validators: a 304 must not hide it
+                found.validators.pop(location, None)
                 if location == url:
                     raise
                 found.failed[location] = exc
                 continue
-            if nested:
-                indexes.add(location)
             following.extend(nested)
         frontier = following
         if not frontier:
             break
-    if found.failed:
-        _forget_index_validators(found, indexes)
+    if found.failed and children is None:
+        # without the children on record, an index answering 304 would hide the ones that failed: read it again
+        for location, nested in found.children.items():
+            if nested:
+                found.validators.pop(location, None)
     return found
 
 
 def _read_sitemap(
-    location: str, root: str, config: FetchConfig, validators: Mapping[str, Validators], found: Discovery
+    location: str,
+    root: str,
+    config: FetchConfig,
+    validators: Mapping[str, Validators],
+    children: Mapping[str, Sequence[str]] | None,
+    found: Discovery,
 ) -> list[str]:
-    """Add the items of one sitemap document to found (as listed by root); return its nested sitemaps."""
-    body = _fetch_document(location, config, validators.get(location), found)
+    """Add the items of one sitemap document to found (as listed by root); return its nested sitemaps.
+
+    A document answering 304 lists the children it listed when last read.
+    """
+    known = None if children is None else children.get(location)
+    stored = validators.get(location) if children is None or known is not None else None
+    body = _fetch_document(location, config, stored, found)
     if body is None:
-        return []
-    items, nested = parse_sitemap(body, location)
-    found.items.extend(Item(i.url, Source("sitemap", root), i.source_ref, i.published_hint) for i in items)
+        nested = list(known or [])
+    else:
+        items, nested = parse_sitemap(body, location)
+        found.items.extend(Item(i.url, Source("sitemap", root), i.source_ref, i.published_hint) for i in items)
+    found.children[location] = nested
+    found.read.append(location)
     return nested
-
-
-def _forget_index_validators(found: Discovery, indexes: set[str]) -> None:
-    """An unchanged index answers 304 and its children are not visited: keep no validators for the indexes,
-    so the next run reads them again and retries the children that failed."""
-    for location in indexes:
-        found.validators.pop(location, None)
 
 
 def discover_url_file(path: str) -> list[Item]:

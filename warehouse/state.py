@@ -159,9 +159,11 @@ def raw_bodies(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, b
 
 
 def quarantined(con: duckdb.DuckDBPyConnection, stage: str | None = None) -> list[dict]:
+    """Open quarantine rows (not resolved by a later run), oldest first."""
     return (
         con.execute(
-            "SELECT * FROM quarantine WHERE $stage IS NULL OR stage = $stage ORDER BY created_at, quarantine_id",
+            "SELECT * FROM quarantine WHERE resolved_at IS NULL AND ($stage IS NULL OR stage = $stage) "
+            "ORDER BY created_at, quarantine_id",
             {"stage": stage},
         )
         .to_arrow_table()
@@ -188,6 +190,12 @@ def document_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str |
     """Stored ETag / Last-Modified of feed and sitemap documents."""
     rows = con.execute("SELECT source, etag, last_modified FROM watermarks WHERE item_key = '*'").fetchall()
     return {s: (e, m) for s, e, m in rows}
+
+
+def sitemap_children(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per sitemap document: the sitemaps it listed when last read in full (empty for a sitemap of pages)."""
+    rows = con.execute("SELECT source, children FROM watermarks WHERE item_key = '*' AND children IS NOT NULL")
+    return {s: list(c) for s, c in rows.fetchall()}
 
 
 def finished_sources(con: duckdb.DuckDBPyConnection, item_key: str) -> set[str]:
