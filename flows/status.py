@@ -78,7 +78,7 @@ def print_status(home: Home, console: Console | None = None, config_path: Path |
             "ORDER BY snapshot_id DESC LIMIT 5",
         ),
         (
-            "quarantine (open: not resolved by a later run)",
+            "quarantine (open / resolved)",
             "SELECT stage, error_class, count(*) FILTER (WHERE resolved_at IS NULL) AS open, "
             "count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved "
             "FROM quarantine GROUP BY ALL ORDER BY 3 DESC, 4 DESC",
