@@ -270,17 +270,27 @@ def reprocess(since, stage, batch_size, model, home):
 @click.option("--stage", default=None, help="Only this stage (discover, fetch, extract, entities, claims).")
 @click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table", show_default=True)
 @click.option("--limit", default=50, show_default=True)
+@click.option(
+    "--resolved",
+    "include_resolved",
+    is_flag=True,
+    help="Also list failures a later run resolved (kept as history, with resolved_at).",
+)
 @_home_option
-def quarantine_cmd(stage, fmt, limit, home):
-    """List quarantined inputs with their stage and reason."""
+def quarantine_cmd(stage, fmt, limit, include_resolved, home):
+    """List quarantined inputs with their stage and reason (open ones; --resolved adds resolved history)."""
     from flows.output import write_table
     from warehouse.lake import connect
 
     con = connect(Home.resolve(home), read_only=True)
+    columns = "stage, error_class, url, message, source, source_ref, raw_sha256, created_at"
+    if include_resolved:
+        columns += ", resolved_at, resolved_by_run"
     result = con.execute(
-        "SELECT stage, error_class, url, message, source, source_ref, raw_sha256, created_at FROM quarantine "
-        "WHERE $stage IS NULL OR stage = $stage ORDER BY created_at DESC LIMIT $limit",
-        {"stage": stage, "limit": limit},
+        f"SELECT {columns} FROM quarantine "
+        "WHERE ($stage IS NULL OR stage = $stage) AND (resolved_at IS NULL OR $resolved) "
+        "ORDER BY created_at DESC LIMIT $limit",
+        {"stage": stage, "limit": limit, "resolved": include_resolved},
     ).to_arrow_table()
     write_table(result, fmt)
 

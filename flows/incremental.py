@@ -45,11 +45,22 @@ def item_watermarks(items: Iterable[Item]) -> list[dict]:
     ]
 
 
-def source_watermarks(validators: dict[str, Validators]) -> list[dict]:
-    """Feed and sitemap document validators, stored once every item they listed is loaded."""
+def source_watermarks(validators: dict[str, Validators], children: dict[str, list[str]] | None = None) -> list[dict]:
+    """Feed and sitemap document validators, stored once every item they listed is loaded.
+
+    A sitemap's row also keeps the sitemaps it lists (children), walked when it answers 304 later.
+    """
     now = datetime.now(UTC)
+    children = children or {}
     return [
-        {"source": url, "item_key": SOURCE_KEY, "etag": v.etag, "last_modified": v.last_modified, "updated_at": now}
+        {
+            "source": url,
+            "item_key": SOURCE_KEY,
+            "etag": v.etag,
+            "last_modified": v.last_modified,
+            "children": children.get(url),
+            "updated_at": now,
+        }
         for url, v in validators.items()
         if v.etag or v.last_modified
     ]

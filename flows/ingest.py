@@ -15,23 +15,36 @@ from flows.executors import make_executor, parallelism
 from flows.fetching import BlockedAddress, FetchConfig
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Page, Source
+from flows.warc import RemoteWarcFailed, WarcTally
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
-from warehouse.load import load_batch
+from warehouse.load import Replacement, load_batch
 from warehouse.paths import Home
 
 DEFAULT_BATCH_SIZE = 100
 
 
-def local_pages(html_dirs: Sequence[str], warcs: Sequence[str], allow_private: bool = False) -> Iterator[Page]:
-    """Pages of local directories and WARC files; a WARC that cannot be opened becomes a failed page."""
+def local_pages(
+    html_dirs: Sequence[str],
+    warcs: Sequence[str],
+    allow_private: bool = False,
+    tallies: dict[str, WarcTally] | None = None,
+) -> Iterator[Page]:
+    """Pages of local directories and WARC files; a WARC that cannot be opened becomes a failed page.
+
+    tallies receives, per WARC file, what its reader found (for the run summary to reconcile).
+    """
     for directory in html_dirs:
         yield from sources.iter_html_dir(directory)
     for path in warcs:
+        tally = WarcTally()
+        if tallies is not None:
+            tallies[path] = tally
         try:
-            yield from sources.iter_warc(path, allow_private=allow_private)
-        except (OSError, sources.DiscoveryFailed, BlockedAddress) as exc:
+            yield from sources.iter_warc(path, allow_private=allow_private, tally=tally)
+        except (OSError, RemoteWarcFailed, BlockedAddress) as exc:
             error_class = getattr(exc, "error_class", "unreadable_file")
+            tally.damaged_ranges += 1  # the file as a whole, unread
             yield Page(
                 url=path,
                 source=Source("warc", path),
@@ -65,7 +78,9 @@ def ingest_remote(
     con = pipeline.con
     t0 = time.perf_counter()
     stored = state.document_validators(con) if incremental else {}
-    items, failures, document_validators = tasks.discover_task(remote, url_files, config, stored)
+    children = state.sitemap_children(con) if incremental else None
+    discovered = tasks.discover_task(remote, url_files, config, stored, children)
+    items, failures = discovered.items, discovered.failures
     if keep is not None:
         items = [i for i in items if keep(i)]
     if incremental:
@@ -93,10 +108,13 @@ def ingest_remote(
             watermarks=incremental_state.item_watermarks(every_listing),
         )
     pipeline.drain()
-    marks = incremental_state.source_watermarks(document_validators)
-    if marks:
+    marks = incremental_state.source_watermarks(discovered.validators, discovered.children)
+    if marks or discovered.read:
+        # the sources read without failing resolve their open discovery failures in the same transaction
+        tables = {"watermarks": pa.Table.from_pylist(marks)} if marks else {}
         with pipeline.locked():
-            load_batch(con, {"watermarks": pa.Table.from_pylist(marks)}, pipeline.lineage)
+            loaded = load_batch(con, tables, pipeline.lineage, Replacement(discovered_ok=tuple(discovered.read)))
+        pipeline.summary.quarantine_resolved += loaded.resolved
 
 
 @flow(name="ingest", log_prints=True)
@@ -146,6 +164,9 @@ def ingest_flow(
         remote = [Source("feed", u) for u in feeds or []] + [Source("sitemap", u) for u in sitemaps or []]
         if remote or url_files:
             ingest_remote(pipeline, remote, list(url_files or []), config, batch_size, incremental)
-        for batch in batched(local_pages(html_dirs or [], warcs or [], allow_private), batch_size):
+        tallies: dict[str, WarcTally] = {}
+        for batch in batched(local_pages(html_dirs or [], warcs or [], allow_private, tallies), batch_size):
             pipeline.submit_pages(batch, len(batch))
+        if tallies:
+            pipeline.reconcile_files(tallies)
         return pipeline.finish()

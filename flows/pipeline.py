@@ -40,6 +40,8 @@ class RunSummary:
     unchanged: int = 0
     extracted: int = 0
     quarantined: int = 0
+    #: discovery failures of earlier runs resolved because their source was read again
+    quarantine_resolved: int = 0
     articles: int = 0
     entities: int = 0
     mentions: int = 0
@@ -49,6 +51,8 @@ class RunSummary:
     quarantine_reasons: Counter = field(default_factory=Counter)
     stage_seconds: Counter = field(default_factory=Counter)
     checks: list[dict] = field(default_factory=list)
+    #: per WARC file: what the reader found and what became of it (records + damaged ranges = outcomes)
+    files: dict[str, dict] = field(default_factory=dict)
 
     @property
     def articles_per_second(self) -> float:
@@ -112,7 +116,11 @@ class Pipeline:
         self.aliases = state.user_aliases(con)
         self.lineage = {"run_id": self.summary.run_id, "code_version": code_version()}
         self._clock = time.perf_counter()
+        #: where the next batch's share of the run begins: batches tile the run, so their durations sum to it
+        self._batch_mark = self.summary.started_at
         self._pending: deque[PendingBatch] = deque()
+        #: per source location: page outcomes (articles, quarantined, unchanged) of the batches loaded so far
+        self.outcomes: dict[str, Counter] = {}
         self._submitted = 0
         progress.reporter.start(flow_name, None)
 
@@ -205,16 +213,16 @@ class Pipeline:
     ) -> dict[str, int]:
         """Load one batch with its ledger row in one transaction, and add it to the summary."""
         summary, index = self.summary, self.summary.batches
-        batch_started = datetime.now(UTC)
+        batch_started = self._batch_mark
         unchanged = len(rows.get("unchanged", []))
         reasons = Counter(q["error_class"] for q in rows.get("quarantine", []))
-        finished = datetime.now(UTC)
+        # finished_at and duration_s are stamped by the load itself, as the row is written
         run_row = {
             "run_id": summary.run_id,
             "batch_index": index,
             "flow": summary.flow,
             "started_at": batch_started,
-            "finished_at": finished,
+            "finished_at": None,
             "status": "completed",
             "code_version": self.lineage["code_version"],
             "params": json.dumps(self.params, default=str),
@@ -227,13 +235,16 @@ class Pipeline:
             "mentions": len(rows.get("mentions", [])),
             "claims": len(rows.get("claim_rows", [])),
             "stage_seconds": json.dumps({k: round(v, 3) for k, v in summary.stage_seconds.items()}),
-            "duration_s": (finished - batch_started).total_seconds(),
+            "duration_s": None,
         }
         t0 = time.perf_counter()
-        inserted = tasks.load_task(
+        loaded = tasks.load_task(
             self.con, quote({**rows, "run_batches": [run_row]}), self.lineage, replacement, index, self.locked
         )
         self.timed("load", t0)
+        inserted = loaded.inserted
+        self._batch_mark = loaded.stamped_at or datetime.now(UTC)
+        self._count_outcomes(rows)
         summary.batches += 1
         summary.discovered += discovered
         summary.fetched += fetched
@@ -250,6 +261,29 @@ class Pipeline:
             f"{summary.articles} new articles, {summary.quarantined} quarantined",
         )
         return inserted
+
+    def _count_outcomes(self, rows: dict[str, list[dict]]) -> None:
+        """What became of each page, by source: one article, quarantine row (fetch or extract) or unchanged."""
+        for table, outcome in (
+            ("article_versions", "articles"),
+            ("quarantine", "quarantined"),
+            ("unchanged", "unchanged"),
+        ):
+            for row in rows.get(table, []):
+                if table == "quarantine" and row.get("stage") not in ("fetch", "extract"):
+                    continue
+                if row.get("source"):
+                    self.outcomes.setdefault(row["source"], Counter())[outcome] += 1
+
+    def reconcile_files(self, tallies: dict) -> None:
+        """Per WARC file: records read + damaged ranges = articles + quarantined + unchanged + skipped."""
+        self.drain()
+        for location, tally in tallies.items():
+            outcome = self.outcomes.get(location, Counter())
+            row = {**tally.as_dict(), **{k: outcome[k] for k in ("articles", "quarantined", "unchanged")}}
+            accounted = row["articles"] + row["quarantined"] + row["unchanged"] + sum(row["skipped"].values())
+            row["reconciled"] = accounted == row["records"] + row["damaged_ranges"]
+            self.summary.files[location] = row
 
     def finish(self) -> dict:
         """Load what is in flight, cluster claims across outlets, run the checks, publish the summary."""

@@ -41,6 +41,8 @@ class Page:
     error_class: str | None = None
     error_message: str | None = None
     not_modified: bool = False
+    #: fewer bytes than the source declared (a WARC record cut at a size limit or by an interrupted download)
+    truncated: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
     @property

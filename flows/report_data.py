@@ -152,7 +152,8 @@ LIMIT $limit
 QUARANTINE_SQL = """
 SELECT stage, coalesce(error_class, 'unknown') AS error_class, count(*) AS inputs
 FROM quarantine
-WHERE ($date_from IS NULL OR CAST(created_at AT TIME ZONE 'UTC' AS DATE) >= $date_from)
+WHERE resolved_at IS NULL
+  AND ($date_from IS NULL OR CAST(created_at AT TIME ZONE 'UTC' AS DATE) >= $date_from)
   AND ($date_to IS NULL OR CAST(created_at AT TIME ZONE 'UTC' AS DATE) <= $date_to)
 GROUP BY ALL
 ORDER BY inputs DESC, stage, error_class

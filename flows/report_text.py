@@ -11,6 +11,7 @@ SUMMARY_ROWS = (
     ("unchanged", "unchanged (skipped)"),
     ("extracted", "extracted"),
     ("quarantined", "quarantined"),
+    ("quarantine_resolved", "quarantine resolved (source read again)"),
     ("articles", "new articles"),
     ("entities", "new entities"),
     ("mentions", "mentions"),

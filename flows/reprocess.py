@@ -32,6 +32,7 @@ def _page_from_raw(row: dict, body_gzip: bytes) -> Page:
         content_type=row["content_type"],
         etag=row["etag"],
         last_modified=row["last_modified"],
+        truncated=bool(row.get("truncated")),
     )
 
 

@@ -78,7 +78,8 @@ def local_prefect_server(port: int | None = None) -> Iterator[str]:
     port = port or _free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        # through a guard that ends the server when this process ends, even by SIGKILL
+        [sys.executable, "-m", "flows.server_guard", "--parent", str(os.getpid()), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PREFECT_UI_ENABLED": "true"},

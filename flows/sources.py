@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import io
-import os
-import re
+import json
 import zlib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO
+from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 import feedparser
-import httpx
 from defusedxml import DefusedXmlException
-from warcio.archiveiterator import ArchiveIterator
 
-from flows.fetching import FetchConfig, Validators, check_url, fetch_one
+from flows.fetching import FetchConfig, Validators, fetch_one
 from flows.records import Item, Page, Source
+from flows.warc import iter_warc as iter_warc  # re-exported: callers read WARCs through sources
+from flows.warc import open_warc as open_warc
 
 MAX_SITEMAP_DEPTH = 3
 MAX_XML_BYTES = 50_000_000
@@ -85,6 +83,10 @@ class Discovery:
     not_modified: bool = False
     #: nested sitemaps that could not be read: each is quarantined on its own, its siblings still count
     failed: dict[str, DiscoveryFailed] = field(default_factory=dict)
+    #: per sitemap document read (200 or 304): the sitemaps it lists, for walking them when it answers 304 later
+    children: dict[str, list[str]] = field(default_factory=dict)
+    #: documents that answered (200 or 304) and could be read: their earlier discovery failures are over
+    read: list[str] = field(default_factory=list)
 
 
 def _fetch_document(url: str, config: FetchConfig, validators: Validators | None, found: Discovery) -> bytes | None:
@@ -97,20 +99,84 @@ def _fetch_document(url: str, config: FetchConfig, validators: Validators | None
     return result.body
 
 
+def _gunzip_document(body: bytes, location: str, error_class: str) -> bytes:
+    """A document served gzip-compressed without saying so (no Content-Encoding): the magic bytes tell."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        return gunzip_bounded(body, MAX_XML_BYTES)
+    except TooLarge as exc:
+        raise DiscoveryFailed("too_large", f"{location}: gzipped document {exc}") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DiscoveryFailed(error_class, f"{location}: not a readable gzip file ({exc})") from exc
+
+
+def _absolute(link: str, base: str) -> str:
+    """A relative link resolved against the document's URL (only an http(s) document has one)."""
+    if base.lower().startswith(("http://", "https://")):
+        return urljoin(base, link.strip())
+    return link
+
+
 def parse_feed(body: bytes, source: Source) -> list[Item]:
-    """RSS or Atom entries as items; feedparser never resolves external entities."""
+    """RSS, Atom or JSON Feed entries as items; feedparser never resolves external entities.
+
+    Relative links are resolved against xml:base and the feed's own URL; an entry without a usable link
+    is skipped without touching its siblings.
+    """
+    body = _gunzip_document(body, source.location, "bad_feed")
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return parse_json_feed(body, source)
     # A stream, never bytes: feedparser.parse opens a bytes/str argument as a local path if it can, so a
     # server answering "/etc/passwd" would make it read that file.
-    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
+    base = source.location if source.location.lower().startswith(("http://", "https://")) else ""
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers={"content-location": base} if base else None,
+    )
     if parsed.bozo and not parsed.entries:
         raise DiscoveryFailed("bad_feed", f"{source.location}: not a readable feed ({parsed.bozo_exception})")
     items = []
     for entry in parsed.entries:
         link = entry.get("link")
-        if not link:
+        if not isinstance(link, str) or not link.strip():
             continue
+        link = _absolute(link, source.location)
         published = entry.get("published") or entry.get("updated")
         items.append(Item(link, source, source_ref=entry.get("id") or link, published_hint=_parse_time(published)))
+    return items
+
+
+def parse_json_feed(body: bytes, source: Source) -> list[Item]:
+    """JSON Feed 1.0 / 1.1 (jsonfeed.org) items; an item that is not an object or has no URL is skipped alone."""
+    try:
+        feed = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DiscoveryFailed("bad_feed", f"{source.location}: not a readable JSON feed ({exc})") from exc
+    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
+        raise DiscoveryFailed("bad_feed", f"{source.location}: a JSON document with no feed items")
+    base = feed.get("feed_url") if isinstance(feed.get("feed_url"), str) else source.location
+    base = source.location if source.location.lower().startswith(("http://", "https://")) else base
+    items = []
+    for entry in feed["items"]:
+        if not isinstance(entry, dict):
+            continue
+        link = entry.get("url") if isinstance(entry.get("url"), str) else entry.get("external_url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        link = _absolute(link, base)
+        ref = entry.get("id")
+        published = entry.get("date_published") or entry.get("date_modified")
+        items.append(
+            Item(
+                link,
+                source,
+                source_ref=str(ref) if isinstance(ref, str | int) and ref != "" else link,
+                published_hint=_parse_time(published) if isinstance(published, str) else None,
+            )
+        )
     return items
 
 
@@ -122,6 +188,7 @@ def discover_feed(url: str, config: FetchConfig, validators: Mapping[str, Valida
         found.not_modified = True
     else:
         found.items = parse_feed(body, Source("feed", url))
+    found.read.append(url)
     return found
 
 
@@ -136,20 +203,28 @@ def _child_text(node: Element, name: str) -> str | None:
     return None
 
 
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
+
+
 def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
-    """Page items and nested sitemap URLs of one sitemap document; entities and DTDs are refused."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip_bounded(body, MAX_XML_BYTES)
-        except TooLarge as exc:
-            raise DiscoveryFailed("too_large", f"{location}: gzipped sitemap {exc}") from exc
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DiscoveryFailed("bad_sitemap", f"{location}: not a readable gzip file ({exc})") from exc
+    """Page items and nested sitemap URLs of one sitemap document; entities and DTDs are refused.
+
+    Besides XML sitemaps and indexes: plain-text sitemaps (one URL a line, also gzipped) and RSS / Atom
+    feeds given as sitemaps, as search engines accept them.
+    """
+    body = _gunzip_document(body, location, "bad_sitemap")
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return parse_text_sitemap(body, location), []
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
     except (SafeET.ParseError, DefusedXmlException) as exc:
         raise DiscoveryFailed("bad_sitemap", f"{location}: not a readable sitemap ({exc})") from exc
     source = Source("sitemap", location)
+    if _local(root.tag) in FEED_ROOTS:
+        try:
+            return parse_feed(body, source), []
+        except DiscoveryFailed as exc:
+            raise DiscoveryFailed("bad_sitemap", str(exc)) from exc
     items: list[Item] = []
     nested: list[str] = []
     for node in root:
@@ -157,21 +232,41 @@ def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
         if not loc:
             continue
         if _local(node.tag) == "sitemap":
-            nested.append(loc)
+            nested.append(_absolute(loc, location))
         elif _local(node.tag) == "url":
             when = _child_text(node, "publication_date") or _child_text(node, "lastmod")
             items.append(Item(loc, source, source_ref=_child_text(node, "lastmod"), published_hint=_parse_time(when)))
     return items, nested
 
 
-def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Validators] | None = None) -> Discovery:
+def parse_text_sitemap(body: bytes, location: str) -> list[Item]:
+    """One URL a line (sitemaps.org text format); a bad line becomes its own item, quarantined when fetched."""
+    text = body.decode("utf-8", errors="replace")
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not any(line.lower().startswith(("http://", "https://")) for _, line in lines):
+        raise DiscoveryFailed("bad_sitemap", f"{location}: neither XML nor a list of URLs")
+    source = Source("sitemap", location)
+    return [Item(line, source, source_ref=f"line {n}") for n, line in lines if not line.startswith("#")]
+
+
+def discover_sitemap(
+    url: str,
+    config: FetchConfig,
+    validators: Mapping[str, Validators] | None = None,
+    children: Mapping[str, Sequence[str]] | None = None,
+) -> Discovery:
     """Follow sitemap indexes breadth-first, each sitemap once, to a bounded depth (loops end).
 
     The sitemap at url must be readable (else DiscoveryFailed); a nested one that is not goes into
     Discovery.failed, so one broken child costs its own items only.
+
+    children holds, per sitemap document, the sitemaps it listed when last read in full (Discovery.children of
+    an earlier run). An index that answers 304 Not Modified still has those children asked for, each with its
+    own validators, so new items in a changed child are found while the index stays the same. When children is
+    given, a document it does not know is read in full once (its stored validators are not sent), so that its
+    children become known.
     """
     seen: set[str] = set()
-    indexes: set[str] = set()
     frontier = [url]
     found = Discovery()
     for _depth in range(MAX_SITEMAP_DEPTH + 1):
@@ -181,40 +276,49 @@ def discover_sitemap(url: str, config: FetchConfig, validators: Mapping[str, Val
                 continue
             seen.add(location)
             try:
-                nested = _read_sitemap(location, url, config, validators or {}, found)
+                nested = _read_sitemap(location, url, config, validators or {}, children, found)
             except DiscoveryFailed as exc:
+                # a child that answered but could not be parsed keeps no validators: a 304 must not hide it
+                found.validators.pop(location, None)
                 if location == url:
                     raise
                 found.failed[location] = exc
                 continue
-            if nested:
-                indexes.add(location)
             following.extend(nested)
         frontier = following
         if not frontier:
             break
-    if found.failed:
-        _forget_index_validators(found, indexes)
+    if found.failed and children is None:
+        # without the children on record, an index answering 304 would hide the ones that failed: read it again
+        for location, nested in found.children.items():
+            if nested:
+                found.validators.pop(location, None)
     return found
 
 
 def _read_sitemap(
-    location: str, root: str, config: FetchConfig, validators: Mapping[str, Validators], found: Discovery
+    location: str,
+    root: str,
+    config: FetchConfig,
+    validators: Mapping[str, Validators],
+    children: Mapping[str, Sequence[str]] | None,
+    found: Discovery,
 ) -> list[str]:
-    """Add the items of one sitemap document to found (as listed by root); return its nested sitemaps."""
-    body = _fetch_document(location, config, validators.get(location), found)
+    """Add the items of one sitemap document to found (as listed by root); return its nested sitemaps.
+
+    A document answering 304 lists the children it listed when last read.
+    """
+    known = None if children is None else children.get(location)
+    stored = validators.get(location) if children is None or known is not None else None
+    body = _fetch_document(location, config, stored, found)
     if body is None:
-        return []
-    items, nested = parse_sitemap(body, location)
-    found.items.extend(Item(i.url, Source("sitemap", root), i.source_ref, i.published_hint) for i in items)
+        nested = list(known or [])
+    else:
+        items, nested = parse_sitemap(body, location)
+        found.items.extend(Item(i.url, Source("sitemap", root), i.source_ref, i.published_hint) for i in items)
+    found.children[location] = nested
+    found.read.append(location)
     return nested
-
-
-def _forget_index_validators(found: Discovery, indexes: set[str]) -> None:
-    """An unchanged index answers 304 and its children are not visited: keep no validators for the indexes,
-    so the next run reads them again and retries the children that failed."""
-    for location in indexes:
-        found.validators.pop(location, None)
 
 
 def discover_url_file(path: str) -> list[Item]:
@@ -258,119 +362,3 @@ def iter_html_dir(directory: str, max_bytes: int = MAX_FILE_BYTES) -> Iterator[P
         except (OSError, EOFError, zlib.error) as exc:
             page.error_class, page.error_message = "unreadable_file", f"{path}: {exc}"
         yield page
-
-
-class _ChunkReader(io.RawIOBase):
-    """A file-like view of an iterator of byte chunks, so warcio can stream a WARC over HTTP."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._buffer = chunks, b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target) -> int:
-        while not self._buffer:
-            try:
-                self._buffer = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(target), len(self._buffer))
-        target[:size], self._buffer = self._buffer[:size], self._buffer[size:]
-        return size
-
-
-@contextmanager
-def open_warc(location: str, allow_private: bool = False, timeout_s: float = 60.0) -> Iterator[IO[bytes]]:
-    """A local WARC file, or a remote one streamed over HTTP(S) in constant memory (SSRF-checked)."""
-    if not re.match(r"^https?://", location):
-        with open(location, "rb") as stream:
-            yield stream
-        return
-    check_url(location, allow_private)
-    with httpx.stream("GET", location, timeout=timeout_s, follow_redirects=False) as response:
-        if response.status_code != 200:
-            raise DiscoveryFailed(f"http_{response.status_code}", f"{location}: HTTP {response.status_code}")
-        yield io.BufferedReader(_ChunkReader(response.iter_raw(1 << 16)), buffer_size=1 << 16)
-
-
-def iter_warc(path: str, max_record_bytes: int = 20_000_000, allow_private: bool = False) -> Iterator[Page]:
-    """HTTP response records of a WARC file, streamed; a damaged record becomes a failed page, not a crash."""
-    source = Source("warc", os.fspath(path))
-    with open_warc(os.fspath(path), allow_private) as stream:
-        records = ArchiveIterator(stream, check_digests=True)
-        try:
-            for record in records:
-                if record.rec_type != "response":
-                    continue
-                if record.http_headers is None:  # warcio parses HTTP headers of http(s) targets only
-                    yield _not_http_page(record, records.get_record_offset(), source)
-                    continue
-                body, failure = _read_record(record, max_record_bytes)
-                yield _warc_page(record, records.get_record_offset(), source, body, failure, max_record_bytes)
-        except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on corrupt archives
-            yield Page(
-                url=f"{source.location}#after-{records.offset}",
-                source=source,
-                fetched_at=datetime.now(UTC),
-                source_ref=f"offset {records.offset}",
-                error_class="corrupt_warc",
-                error_message=f"stopped reading {source.location}: {type(exc).__name__}: {exc}",
-            )
-
-
-def _not_http_page(record, offset: int, source: Source) -> Page:
-    """A response record that is no HTTP response (its target is not http/https): quarantined, never opened."""
-    target = record.rec_headers.get_header("WARC-Target-URI")
-    return Page(
-        url=target or f"{source.location}#{offset}",
-        source=source,
-        source_ref=f"offset {offset}",
-        fetched_at=_parse_time(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC),
-        error_class="not_http_response",
-        error_message=f"record at offset {offset} is a response to {target!r}, not to an http(s) URL",
-    )
-
-
-def _read_record(record, max_record_bytes: int) -> tuple[bytes, str | None]:
-    """The payload, before anything else touches the stream (asking warcio for the offset first empties it)."""
-    try:
-        body = record.content_stream().read(max_record_bytes + 1)
-    except Exception as exc:  # noqa: BLE001 - truncated gzip members and bad chunking
-        return b"", f"{type(exc).__name__}: {exc}"
-    missing = getattr(record.raw_stream, "limit", 0)
-    if len(body) <= max_record_bytes and missing:
-        return body, f"{missing} of {record.length} declared bytes are missing (truncated record)"
-    return body, None
-
-
-def _warc_page(record, offset: int, source: Source, body: bytes, failure: str | None, max_bytes: int) -> Page:
-    headers = record.rec_headers
-    http = record.http_headers
-    page = Page(
-        url=headers.get_header("WARC-Target-URI") or f"{source.location}#{offset}",
-        source=source,
-        source_ref=f"offset {offset}",
-        fetched_at=_parse_time(headers.get_header("WARC-Date")) or datetime.now(UTC),
-        http_status=int(http.get_statuscode() or 0) or None,
-        content_type=http.get_header("Content-Type"),
-        etag=http.get_header("ETag"),
-        last_modified=http.get_header("Last-Modified"),
-        body=body,
-    )
-    if page.http_status and page.http_status >= 300:
-        page.body = b""
-        page.error_class, page.error_message = f"http_{page.http_status}", f"archived response {page.http_status}"
-    elif failure:
-        page.body = b""
-        page.error_class, page.error_message = "truncated_record", f"record at offset {offset}: {failure}"
-    elif len(page.body) > max_bytes:
-        page.body = b""
-        page.error_class, page.error_message = "too_large", f"record at offset {offset} over {max_bytes} bytes"
-    elif record.digest_checker.passed is False or (not page.body and record.length):
-        page.body = b""
-        page.error_class = "truncated_record"
-        page.error_message = (
-            f"record at offset {offset} is truncated or fails its digest ({record.length} bytes declared)"
-        )
-    return page

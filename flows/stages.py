@@ -90,6 +90,7 @@ def raw_row(page: Page, raw_sha256: str) -> dict:
         "last_modified": page.last_modified,
         "body_gzip": gzip.compress(page.body, compresslevel=6),
         "body_bytes": len(page.body),
+        "truncated": page.truncated,
     }
 
 
@@ -118,6 +119,7 @@ def article_row(page: Page, raw_sha256: str, body: bytes) -> dict:
         "raw_sha256": raw_sha256,
         "fetched_at": page.fetched_at,
         "extractor_version": EXTRACTOR_VERSION,
+        "truncated": page.truncated,
     }
 
 
@@ -126,7 +128,7 @@ def extract_pages(pages: Iterable[Page], known_raw: frozenset[str] = frozenset()
     rows: dict[str, list[dict]] = {"raw_pages": [], "article_versions": [], "quarantine": [], "unchanged": []}
     for page in pages:
         if page.not_modified:
-            rows["unchanged"].append({"url": page.url})
+            rows["unchanged"].append({"url": page.url, "source": page.source.location})
             continue
         if page.failed:
             rows["quarantine"].append(
@@ -135,7 +137,7 @@ def extract_pages(pages: Iterable[Page], known_raw: frozenset[str] = frozenset()
             continue
         raw_sha256 = sha256_bytes(page.body)
         if raw_sha256 in known_raw:
-            rows["unchanged"].append({"url": page.url})
+            rows["unchanged"].append({"url": page.url, "source": page.source.location})
             continue
         rows["raw_pages"].append(raw_row(page, raw_sha256))
         try:

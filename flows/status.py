@@ -77,7 +77,12 @@ def print_status(home: Home, console: Console | None = None, config_path: Path |
             "SELECT snapshot_id, snapshot_time, changes FROM ducklake_snapshots('wh') "
             "ORDER BY snapshot_id DESC LIMIT 5",
         ),
-        ("quarantine", "SELECT stage, error_class, count(*) AS inputs FROM quarantine GROUP BY ALL ORDER BY 3 DESC"),
+        (
+            "quarantine (open / resolved)",
+            "SELECT stage, error_class, count(*) FILTER (WHERE resolved_at IS NULL) AS open, "
+            "count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved "
+            "FROM quarantine GROUP BY ALL ORDER BY 3 DESC, 4 DESC",
+        ),
         (
             "sources (watermarks)",
             "SELECT source, count(*) FILTER (WHERE item_key <> '*') AS items_seen, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
@@ -18,26 +19,48 @@ from flows.stages import analyse_articles, extract_pages, process_pages, quarant
 from warehouse import state
 from warehouse.checks import run_checks
 from warehouse.faults import crash_point
-from warehouse.load import Replacement, load_batch
+from warehouse.load import LoadResult, Replacement, load_batch
 from warehouse.maintenance import CompactionResult, compact, needs_compaction
+
+
+@dataclass
+class Discovered:
+    """What discovery found across the sources of a run."""
+
+    items: list[Item] = field(default_factory=list)
+    #: quarantine rows of unreadable sources and of unreadable sitemaps nested in a readable index
+    failures: list[dict] = field(default_factory=list)
+    #: feed and sitemap document validators, for the next run's conditional GET
+    validators: dict[str, Validators] = field(default_factory=dict)
+    #: per sitemap document read: the sitemaps it lists
+    children: dict[str, list[str]] = field(default_factory=dict)
+    #: feeds, sitemaps and URL files read without failing (their open discovery failures are resolved)
+    read: list[str] = field(default_factory=list)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(
-    remote_sources: Sequence[Source], url_files: Sequence[str], config: FetchConfig, validators: dict
-) -> tuple[list[Item], list[dict], dict[str, Validators]]:
+    remote_sources: Sequence[Source],
+    url_files: Sequence[str],
+    config: FetchConfig,
+    validators: dict,
+    children: dict[str, list[str]] | None = None,
+) -> Discovered:
     """Items from feeds, sitemaps and URL lists (a URL listed by two sources comes twice); unreadable sources,
-    and unreadable sitemaps nested in a readable index, are quarantined one row each."""
-    items: list[Item] = []
-    failures: list[dict] = []
-    document_validators: dict[str, Validators] = {}
+    and unreadable sitemaps nested in a readable index, are quarantined one row each.
+
+    children (per sitemap document, the sitemaps it listed when last read) lets an index that answers 304
+    still have its children asked for with their own validators."""
+    out = Discovered()
     stored = {url: Validators(*v) for url, v in validators.items()}
     for source in remote_sources:
         try:
-            finder = sources.discover_feed if source.kind == "feed" else sources.discover_sitemap
-            found = finder(source.location, config, stored)
+            if source.kind == "feed":
+                found = sources.discover_feed(source.location, config, stored)
+            else:
+                found = sources.discover_sitemap(source.location, config, stored, children)
         except sources.DiscoveryFailed as exc:
-            failures.append(
+            out.failures.append(
                 quarantine_row(
                     "discover",
                     source.location,
@@ -48,17 +71,21 @@ def discover_task(
                 )
             )
             continue
-        items.extend(found.items)
-        document_validators.update(found.validators)
-        failures.extend(_nested_failure(source, location, exc) for location, exc in found.failed.items())
+        out.items.extend(found.items)
+        out.validators.update(found.validators)
+        out.children.update(found.children)
+        out.read.extend(found.read)
+        out.failures.extend(_nested_failure(source, location, exc) for location, exc in found.failed.items())
     for path in url_files:
         try:
-            items.extend(sources.discover_url_file(path))
+            out.items.extend(sources.discover_url_file(path))
         except OSError as exc:
-            failures.append(
+            out.failures.append(
                 quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path)
             )
-    return items, failures, document_validators
+            continue
+        out.read.append(path)
+    return out
 
 
 def _nested_failure(source: Source, location: str, exc: sources.DiscoveryFailed) -> dict:
@@ -135,10 +162,10 @@ def load_task(
     replacement: Replacement | None,
     batch_index: int,
     lock: Callable[[], AbstractContextManager],
-) -> dict[str, int]:
+) -> LoadResult:
     tables = to_arrow(rows)
     with lock():
-        return load_batch(con, tables, lineage, replacement).inserted
+        return load_batch(con, tables, lineage, replacement)
 
 
 @task(name="cluster-claims", cache_policy=NO_CACHE)

@@ -671,7 +671,7 @@ def secret_feed(base: str, leak_path: str, token: str) -> bytes:
 class WarcCase:
     """A WARC file written by the tests; records maps a record's target URI to its outcome.
 
-    expect_file is the outcome of the file as a whole when reading stops early (a corrupt_warc row), if any.
+    expect_file is the outcome of the damaged byte range named by the file (a corrupt_warc row), if any.
     """
 
     name: str
@@ -716,23 +716,28 @@ def warc_cases(root: Path) -> list[WarcCase]:
 
     cases: list[WarcCase] = []
 
-    # a gzip member cut in the middle: the last record is truncated
+    # a gzip member cut near its end (an interrupted download): the last record is kept, flagged truncated
     name = "truncated-gzip-member"
     parts = _warc_bytes(pages(name, 3))
     path = root / f"{name}.warc.gz"
-    path.write_bytes(parts[0] + parts[1] + parts[2][: len(parts[2]) // 2])
-    cases.append(
-        WarcCase(name, path, {url(name, 0): ARTICLE, url(name, 1): ARTICLE, url(name, 2): "fetch/truncated_record"})
-    )
+    path.write_bytes(parts[0] + parts[1] + parts[2][: len(parts[2]) - 40])
+    cases.append(WarcCase(name, path, {url(name, 0): ARTICLE, url(name, 1): ARTICLE, url(name, 2): ARTICLE}))
 
-    # garbage bytes between two records: what comes before loads, the rest is one corrupt_warc row
+    # garbage bytes between two records: one corrupt_warc row for the garbage, every record loads
     name = "garbage-in-the-middle"
     parts = _warc_bytes(pages(name, 3))
     path = root / f"{name}.warc.gz"
     path.write_bytes(parts[0] + random_binary("warc-garbage", 3000) + parts[1] + parts[2])
-    cases.append(WarcCase(name, path, {url(name, 0): ARTICLE}, expect_file="fetch/corrupt_warc"))
+    cases.append(
+        WarcCase(
+            name,
+            path,
+            {url(name, 0): ARTICLE, url(name, 1): ARTICLE, url(name, 2): ARTICLE},
+            expect_file="fetch/corrupt_warc",
+        )
+    )
 
-    # an uncompressed WARC whose second record declares more bytes than it has
+    # an uncompressed WARC whose second record declares more bytes than it has: that record only is lost
     name = "wrong-content-length"
     parts = _warc_bytes(pages(name, 3), gzipped=False)
     head, _, block = parts[1].partition(b"\r\n\r\n")
@@ -741,21 +746,16 @@ def warc_cases(root: Path) -> list[WarcCase]:
     path = root / f"{name}.warc"
     path.write_bytes(parts[0] + head + b"\r\n\r\n" + block + parts[2])
     cases.append(
-        WarcCase(
-            name,
-            path,
-            {url(name, 0): ARTICLE, url(name, 1): "fetch/truncated_record"},
-            expect_file="fetch/corrupt_warc",
-        )
+        WarcCase(name, path, {url(name, 0): ARTICLE, url(name, 1): "fetch/corrupt_warc", url(name, 2): ARTICLE})
     )
 
-    # a payload digest that does not match, then a healthy record
+    # a payload digest that does not match (no truncation declared: corruption), then a healthy record
     name = "bad-digest"
     parts = _warc_bytes(pages(name, 2), gzipped=False)
     digest = parts[0].split(b"WARC-Payload-Digest: ")[1].split(b"\r\n")[0]
     path = root / f"{name}.warc"
     path.write_bytes(parts[0].replace(digest, b"sha1:" + b"A" * 32) + parts[1])
-    cases.append(WarcCase(name, path, {url(name, 0): "fetch/truncated_record", url(name, 1): ARTICLE}))
+    cases.append(WarcCase(name, path, {url(name, 0): "fetch/digest_mismatch", url(name, 1): ARTICLE}))
 
     # mixed payloads: an archived 404, a PDF, a record over the size limit, cp1251 labelled UTF-8
     name = "mixed-payloads"

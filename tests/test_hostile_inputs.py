@@ -287,7 +287,7 @@ def test_warc_case_outcome(hostile: HostileRun, name: str):
         assert hostile.outcome(url) == expect, url
         if url in case.contains:
             assert case.contains[url] in hostile.articles[url]
-    stopped = [u for u in hostile.quarantine if u.startswith(f"{case.path}#after-")]
+    stopped = [u for u in hostile.quarantine if u.startswith(f"{case.path}#bytes=")]
     if case.expect_file is None:
         assert stopped == []
     else:
@@ -341,8 +341,16 @@ def test_a_child_sitemap_that_failed_is_retried_by_the_next_run():
         assert srv.hits(index) == 3 and srv.hits(missing) == 2
 
 
-def test_clipped_real_warc_record_is_quarantined_as_truncated(hostile: HostileRun):
-    assert hostile.outcome(CLIPPED_WARC_URL) == "fetch/truncated_record"
+def test_clipped_real_warc_record_is_kept_and_flagged_truncated(hostile: HostileRun):
+    assert hostile.outcome(CLIPPED_WARC_URL) == ARTICLE
+    con = connect(hostile.home, read_only=True)
+    flags = con.execute(
+        "SELECT r.truncated, a.truncated FROM raw_pages AS r JOIN article_versions AS a USING (raw_sha256) "
+        "WHERE a.url = $url",
+        {"url": CLIPPED_WARC_URL},
+    ).fetchall()
+    con.close()
+    assert flags == [(True, True)]
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,14 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    """Children, grandchildren and so on (the Prefect server runs under a guard process)."""
+    found = children(pid)
+    for child in list(found):
+        found += descendants(child)
+    return found
+
+
 def command(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -217,11 +225,12 @@ def test_serve_runs_the_schedule_and_stops_cleanly(serve: Serve):
     assert [s["schedule"]["interval"] for s in deployment["schedules"]] == [INTERVAL_S]
 
     # SIGTERM stops serve, its runs and the server it started
-    started = children(serve.process.pid)
+    started = descendants(serve.process.pid)
     servers = [command(pid) for pid in started if "prefect server start" in command(pid)]
     assert len(servers) == 1, [command(pid) for pid in started]
     # Prefect's temporary server (uvicorn) would mean serve talks to a second server on the same database
-    assert not [pid for pid in started if "uvicorn" in command(pid)], [command(pid) for pid in started]
+    direct = children(serve.process.pid)
+    assert not [pid for pid in direct if "uvicorn" in command(pid)], [command(pid) for pid in direct]
     t0 = time.monotonic()
     serve.process.send_signal(signal.SIGTERM)
     try:
@@ -232,3 +241,20 @@ def test_serve_runs_the_schedule_and_stops_cleanly(serve: Serve):
     assert returncode == 0, serve.output()
     assert not port_answers(port), f"the Prefect server still answers on port {port}"
     assert not [pid for pid in started if alive(pid)], "processes serve started outlived it"
+
+
+#: How long the server may outlive a serve killed with SIGKILL (the guard polls twice a second, then stops it).
+ORPHAN_TIMEOUT_S = 30.0
+
+
+def test_a_killed_serve_takes_its_prefect_server_with_it(serve: Serve):
+    _api_url, port = serve.wait_for(lambda: api_address(serve.output()), "the Prefect API line")
+    started = descendants(serve.process.pid)
+    assert [pid for pid in started if "prefect server start" in command(pid)], [command(p) for p in started]
+    serve.process.kill()  # SIGKILL: serve itself can clean nothing up
+    serve.process.wait()
+    deadline = time.monotonic() + ORPHAN_TIMEOUT_S
+    while time.monotonic() < deadline and (port_answers(port) or any(alive(pid) for pid in started)):
+        time.sleep(0.5)
+    assert not port_answers(port), f"the Prefect server still answers on port {port} after serve was killed"
+    assert not [pid for pid in started if alive(pid)], [command(pid) for pid in started if alive(pid)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +21,9 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "article_processing": ("article_id", "stage", "transform_version"),
     "run_batches": ("run_id", "batch_index"),
 }
+#: Only rows matching this condition count as "already present" for a unique key: a resolved quarantine row is
+#: history, so the same failure coming back opens a new row beside it.
+KEY_ROWS_THAT_COUNT: dict[str, str] = {"quarantine": "t.resolved_at IS NULL"}
 #: Derived rows come as a group per owner key: a group is loaded only when the owner has none yet.
 GROUP_KEYS: dict[str, str] = {
     "mentions": "article_id",
@@ -52,6 +56,10 @@ LOAD_ORDER = (
 @dataclass
 class LoadResult:
     inserted: dict[str, int]
+    #: the finish time written on the batch's ledger rows (run_batches), when there were any
+    stamped_at: datetime | None = None
+    #: open discovery quarantine rows this load marked resolved (Replacement.discovered_ok)
+    resolved: int = 0
 
     def __getitem__(self, table: str) -> int:
         return self.inserted.get(table, 0)
@@ -84,10 +92,32 @@ def _with_publication_day(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.
         con.unregister("day_less_rows")
 
 
+def _stamped(rows: pa.Table, now: datetime) -> pa.Table:
+    """Ledger rows get their finish time as they are written (the last table of the load), so that a batch's
+    duration covers its load; rows that already carry one keep it."""
+    if "finished_at" not in rows.column_names or "started_at" not in rows.column_names:
+        return rows
+    finished = [f or now for f in rows.column("finished_at").to_pylist()]
+    started = rows.column("started_at").to_pylist()
+    durations = rows.column("duration_s").to_pylist() if "duration_s" in rows.column_names else [None] * len(started)
+    seconds = [
+        d if d is not None else (f - s).total_seconds() if s else None
+        for d, f, s in zip(durations, finished, started, strict=True)
+    ]
+    rows = rows.set_column(
+        rows.column_names.index("finished_at"), "finished_at", pa.array(finished, pa.timestamp("us", "UTC"))
+    )
+    if "duration_s" in rows.column_names:
+        rows = rows.drop_columns(["duration_s"])
+    return rows.append_column("duration_s", pa.array(seconds, pa.float64()))
+
+
 def _insert_sql(table: str) -> str:
     if table in UNIQUE_KEYS:
         keys = UNIQUE_KEYS[table]
         match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in keys)
+        if table in KEY_ROWS_THAT_COUNT:
+            match += f" AND {KEY_ROWS_THAT_COUNT[table]}"
         return (
             f"INSERT INTO {table} BY NAME SELECT * FROM (SELECT DISTINCT ON ({', '.join(keys)}) * FROM batch_rows) b "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
@@ -115,11 +145,30 @@ STAGE_TABLES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Replacement:
-    """Rows a load swaps out in its own transaction: stage rows of some articles, resolved quarantine rows."""
+    """Rows a load swaps out in its own transaction: stage rows of some articles, retried quarantine rows
+    (deleted), and the open discovery failures of sources read successfully (marked resolved, kept as history)."""
 
     article_ids: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     quarantine_ids: tuple[str, ...] = ()
+    #: feed, sitemap or URL-file locations discovered from without failing: their open discover rows are resolved
+    discovered_ok: tuple[str, ...] = ()
+
+
+def _resolve_discoveries(con: duckdb.DuckDBPyConnection, locations: tuple[str, ...], run_id: str) -> int:
+    """Mark the open discover-stage rows of these locations resolved by this run; the rows stay."""
+    if not locations:
+        return 0
+    con.register("discovered_ok", pa.table({"url": pa.array(locations, pa.string())}))
+    try:
+        row = con.execute(
+            "UPDATE quarantine SET resolved_at = $now, resolved_by_run = $run_id "
+            "WHERE stage = 'discover' AND resolved_at IS NULL AND url IN (SELECT url FROM discovered_ok)",
+            {"now": datetime.now(UTC), "run_id": run_id},
+        ).fetchone()
+    finally:
+        con.unregister("discovered_ok")
+    return int(row[0]) if row else 0
 
 
 def _delete_replaced(con: duckdb.DuckDBPyConnection, replacement: Replacement) -> None:
@@ -148,7 +197,10 @@ def _delete_replaced(con: duckdb.DuckDBPyConnection, replacement: Replacement) -
                 "AND list_contains($stages, stage)",
                 {"stages": nlp_stages},
             )
-        con.execute("DELETE FROM quarantine WHERE quarantine_id IN (SELECT quarantine_id FROM resolved_quarantine)")
+        con.execute(
+            "DELETE FROM quarantine WHERE resolved_at IS NULL "
+            "AND quarantine_id IN (SELECT quarantine_id FROM resolved_quarantine)"
+        )
     finally:
         con.unregister("replaced_articles")
         con.unregister("resolved_quarantine")
@@ -163,12 +215,15 @@ def load_batch(
     """Write all of one batch's tables in one transaction: all visible together, or none at all.
 
     With a replacement, the rows it names are deleted in the same transaction, so re-processed articles
-    swap old rows for new ones atomically and a retried input leaves quarantine as it lands.
+    swap old rows for new ones atomically, a retried input leaves quarantine as it lands, and a source read
+    successfully again resolves its discovery failures.
     """
     unknown = set(tables) - set(LOAD_ORDER)
     if unknown:
         raise KeyError(f"no load policy for tables {sorted(unknown)}")
     inserted: dict[str, int] = {}
+    stamped_at: datetime | None = None
+    resolved = 0
     con.execute("BEGIN")
     crash_point("load:begin")
     try:
@@ -176,6 +231,7 @@ def load_batch(
         before = rollups.contributions(con, docs)
         if replacement is not None:
             _delete_replaced(con, replacement)
+            resolved = _resolve_discoveries(con, replacement.discovered_ok, lineage["run_id"])
         for table in LOAD_ORDER:
             rows = tables.get(table)
             if rows is None or rows.num_rows == 0:
@@ -183,6 +239,9 @@ def load_batch(
             rows = _with_lineage(con, table, rows, lineage)
             if table in PUBLICATION_DAY_FROM_ARTICLE:
                 rows = _with_publication_day(con, rows)
+            if table == "run_batches":
+                stamped_at = datetime.now(UTC)
+                rows = _stamped(rows, stamped_at)
             con.register("batch_rows", rows)
             try:
                 result = con.execute(_insert_sql(table)).fetchone()
@@ -201,4 +260,4 @@ def load_batch(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return LoadResult(inserted)
+    return LoadResult(inserted, stamped_at, resolved)

@@ -116,7 +116,7 @@ def stale_for_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, si
         con.execute(
             """
         SELECT r.raw_sha256, r.url, r.final_url, r.source_kind, r.source, r.source_ref, r.fetched_at,
-               r.http_status, r.content_type, r.etag, r.last_modified, a.article_id AS old_article_id
+               r.http_status, r.content_type, r.etag, r.last_modified, r.truncated, a.article_id AS old_article_id
         FROM raw_pages AS r JOIN article_versions AS a USING (raw_sha256)
         WHERE a.extractor_version <> $version AND ($since IS NULL OR r.fetched_at >= CAST($since AS TIMESTAMPTZ))
         ORDER BY r.fetched_at, r.raw_sha256
@@ -159,9 +159,11 @@ def raw_bodies(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, b
 
 
 def quarantined(con: duckdb.DuckDBPyConnection, stage: str | None = None) -> list[dict]:
+    """Open quarantine rows (not resolved by a later run), oldest first."""
     return (
         con.execute(
-            "SELECT * FROM quarantine WHERE $stage IS NULL OR stage = $stage ORDER BY created_at, quarantine_id",
+            "SELECT * FROM quarantine WHERE resolved_at IS NULL AND ($stage IS NULL OR stage = $stage) "
+            "ORDER BY created_at, quarantine_id",
             {"stage": stage},
         )
         .to_arrow_table()
@@ -188,6 +190,12 @@ def document_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str |
     """Stored ETag / Last-Modified of feed and sitemap documents."""
     rows = con.execute("SELECT source, etag, last_modified FROM watermarks WHERE item_key = '*'").fetchall()
     return {s: (e, m) for s, e, m in rows}
+
+
+def sitemap_children(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per sitemap document: the sitemaps it listed when last read in full (empty for a sitemap of pages)."""
+    rows = con.execute("SELECT source, children FROM watermarks WHERE item_key = '*' AND children IS NOT NULL")
+    return {s: list(c) for s, c in rows.fetchall()}
 
 
 def finished_sources(con: duckdb.DuckDBPyConnection, item_key: str) -> set[str]:
