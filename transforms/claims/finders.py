@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+from spacy.attrs import LOWER, TAG
+from spacy.strings import hash_string
 from spacy.tokens import Span, Token
 
 from transforms.claims.content import ContentFinder
@@ -64,6 +67,7 @@ MAX_SPEAKER_TOKENS = 16
 #: the rest of the line.
 _MIN_LABELLED_TOKENS = 3
 _MAX_LABELLED_COMMAS = 4
+_ACCORDING = hash_string("according")
 _LABEL_LINE = re.compile(r"^(?:[^\n:]*?[–—-]\s+)?([^\n:–—]{2,60}?):[ \t]+(\S[^\n]*)$", re.M)
 
 
@@ -82,6 +86,11 @@ class AttributionFinder:
         self.doc = index.doc
         self.content = ContentFinder(index.doc)
         self.used_cues: set[int] = set()
+        # Only verb-tagged tokens can be cue verbs: one pass over the tag column instead of a Token per word.
+        tags = index.doc.to_array([TAG])
+        verb_tags = [index.doc.vocab.strings.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")]
+        self.verb_tokens = [index.doc[int(i)] for i in np.flatnonzero(np.isin(tags, verb_tags))]
+        self.according = [index.doc[int(i)] for i in np.flatnonzero(index.doc.to_array([LOWER]) == _ACCORDING)]
 
     def find(self) -> list[Attribution]:
         direct = self.direct_quotes()
@@ -246,8 +255,8 @@ class AttributionFinder:
     # reported speech --------------------------------------------------------------------------------------------
     def reported(self) -> list[Attribution]:
         out = []
-        for tok in self.doc:
-            if tok.i in self.used_cues or not tok.tag_.startswith("VB"):
+        for tok in self.verb_tokens:
+            if tok.i in self.used_cues:
                 continue
             lemma = tok.lemma_.lower()
             if lemma not in REPORTING_VERBS:
@@ -264,7 +273,7 @@ class AttributionFinder:
         a claim with no speaker, its content the whole clause around the cue. taken: content spans of the claims
         found so far."""
         out = []
-        for tok in self.doc:
+        for tok in self.verb_tokens:
             if tok.i in self.used_cues or tok.pos_ != "VERB" or self.ix.in_quote(tok.idx):
                 continue
             lemma = tok.lemma_.lower()
@@ -359,7 +368,7 @@ class AttributionFinder:
         """Words the lexicon knows as cues in this frame ('called for a ban', 'endorsed Clinton', 'wants voters to
         know'), with a subject, that no finder above took: their complement is the content."""
         out = []
-        for tok in self.doc:
+        for tok in self.verb_tokens:
             if tok.i in self.used_cues or tok.pos_ != "VERB" or tok.lower_ == "according":
                 continue
             if cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) < LEXICON_MIN_RATE:
@@ -526,8 +535,8 @@ class AttributionFinder:
     def according_to(self) -> list[Attribution]:
         out = []
         doc = self.doc
-        for tok in doc:
-            if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        for tok in self.according:
+            if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
                 continue
             att = self.according_one(tok)
             if att is not None:
