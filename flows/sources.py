@@ -8,7 +8,6 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -19,6 +18,7 @@ from defusedxml import DefusedXmlException
 
 from flows.fetching import FetchConfig, Validators, fetch_one
 from flows.records import Item, Page, Source
+from flows.timestamps import parse_timestamp
 from flows.warc import iter_warc as iter_warc  # re-exported: callers read WARCs through sources
 from flows.warc import open_warc as open_warc
 
@@ -58,20 +58,6 @@ class DiscoveryFailed(Exception):
     def __init__(self, error_class: str, message: str) -> None:
         super().__init__(message)
         self.error_class = error_class
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -145,7 +131,7 @@ def parse_feed(body: bytes, source: Source) -> list[Item]:
             continue
         link = _absolute(link, source.location)
         published = entry.get("published") or entry.get("updated")
-        items.append(Item(link, source, source_ref=entry.get("id") or link, published_hint=_parse_time(published)))
+        items.append(Item(link, source, source_ref=entry.get("id") or link, published_hint=parse_timestamp(published)))
     return items
 
 
@@ -174,7 +160,7 @@ def parse_json_feed(body: bytes, source: Source) -> list[Item]:
                 link,
                 source,
                 source_ref=str(ref) if isinstance(ref, str | int) and ref != "" else link,
-                published_hint=_parse_time(published) if isinstance(published, str) else None,
+                published_hint=parse_timestamp(published) if isinstance(published, str) else None,
             )
         )
     return items
@@ -235,7 +221,9 @@ def parse_sitemap(body: bytes, location: str) -> tuple[list[Item], list[str]]:
             nested.append(_absolute(loc, location))
         elif _local(node.tag) == "url":
             when = _child_text(node, "publication_date") or _child_text(node, "lastmod")
-            items.append(Item(loc, source, source_ref=_child_text(node, "lastmod"), published_hint=_parse_time(when)))
+            items.append(
+                Item(loc, source, source_ref=_child_text(node, "lastmod"), published_hint=parse_timestamp(when))
+            )
     return items, nested
 
 
@@ -330,7 +318,7 @@ def discover_url_file(path: str) -> list[Item]:
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
-        published = _parse_time(fields[1]) if len(fields) > 1 else None
+        published = parse_timestamp(fields[1]) if len(fields) > 1 else None
         items.append(Item(fields[0], source, source_ref=f"line {number}", published_hint=published))
     return items
 

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from flows.records import Page, Source
+from flows.timestamps import parse_timestamp
 from flows.warc.http import BadHttp, HttpResponse, dechunk, decode_payload, digest_matches, parse_http
 from flows.warc.records import Damage, RawRecord, read_records
 from flows.warc.remote import open_warc
@@ -44,18 +44,8 @@ class WarcTally:
 
 
 def parse_warc_date(value: str | None) -> datetime | None:
-    """WARC-Date (ISO 8601, as the standard says; RFC 2822 as some writers do); None when unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    """WARC-Date (ISO 8601, as the standard says; RFC 2822, as some writers do); None when unreadable."""
+    return parse_timestamp(value)
 
 
 def iter_warc(

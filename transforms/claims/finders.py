@@ -420,19 +420,7 @@ class AttributionFinder:
         spans = [span for span in (trim(self.doc, a, b) for a, b in ranges) if span is not None]
         if not spans:
             return None
-        att = Attribution(
-            "reported",
-            cue_lemma(tok),
-            tok,
-            subj,
-            spans,
-            False,
-            tok.idx,
-            self.ix.paragraph_of(tok.idx),
-            content_before=before,
-            in_quote=in_quote,
-        )
-        att.subject_first_person = subj.lower_ in FIRST_SECOND
+        att = self.reported_attribution(tok, subj, spans, before, in_quote)
         att.extra["lexicon"] = True
         return att
 
@@ -504,12 +492,18 @@ class AttributionFinder:
         span = trim(self.doc, first, last)
         if span is None:
             return None
+        return self.reported_attribution(tok, subj, [span], before, in_quote)
+
+    def reported_attribution(
+        self, tok: Token, subj: Token, spans: list[tuple[int, int]], before: bool, in_quote: bool
+    ) -> Attribution:
+        """A reported claim of subj with this cue word and content."""
         att = Attribution(
             "reported",
             cue_lemma(tok),
             tok,
             subj,
-            [span],
+            spans,
             False,
             tok.idx,
             self.ix.paragraph_of(tok.idx),
