@@ -8,18 +8,27 @@ boundaries already set, or after the senter, which would overwrite them.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
 NAME = "line_breaks"
+#: A newline and the whitespace around it, up to the next word.
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
 
 @Language.component(NAME)
 def mark_line_breaks(doc: Doc) -> Doc:
-    """Sentence start after each whitespace token holding a newline; other tokens are left to the model."""
-    for i in range(1, len(doc)):
-        if "\n" in doc[i - 1].text and doc[i - 1].is_space and not doc[i].is_space:
-            doc[i].is_sent_start = True
+    """Sentence start at the first word after each run of whitespace holding a newline; other tokens are left to
+    the model. Only the tokens after line breaks are touched (a Token per word would cost more than the rule)."""
+    starts = doc.to_array([IDX])
+    for match in _LINE_BREAK.finditer(doc.text):
+        k = int(np.searchsorted(starts, match.end()))
+        if 0 < k < len(starts) and starts[k] == match.end():
+            doc[k].is_sent_start = True
     return doc
 
 

@@ -49,7 +49,6 @@ from transforms.claims.words import (
     CLAUSE_ONLY,
     CONDITIONAL_MARKS,
     DOCUMENT_ONLY_VERBS,
-    FIRST_SECOND,
     IDENTIFY_VERBS,
     LABEL_WORDS,
     NOTHING_SAID,
@@ -498,7 +497,7 @@ class AttributionFinder:
         self, tok: Token, subj: Token, spans: list[tuple[int, int]], before: bool, in_quote: bool
     ) -> Attribution:
         """A reported claim of subj with this cue word and content."""
-        att = Attribution(
+        return Attribution(
             "reported",
             cue_lemma(tok),
             tok,
@@ -510,8 +509,6 @@ class AttributionFinder:
             content_before=before,
             in_quote=in_quote,
         )
-        att.subject_first_person = subj.lower_ in FIRST_SECOND
-        return att
 
     def summarised_clause(self, noun: Token) -> tuple[int, int, bool]:
         """The clause a summing-up noun refers to, without an 'according to X' phrase in front of it."""

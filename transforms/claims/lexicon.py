@@ -45,7 +45,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[tuple[str, str, str], CueCou
 
 def cue_rate(lemma: str, pos: str, frame: str = ALL_FRAMES) -> float:
     """Smoothed share of occurrences that are cues, for the word in this frame, shrunk towards the word's rate
-    over all frames. Frames seen fewer than twice inside a cue are not listed and count as zero cues."""
+    over all frames. A frame the lexicon does not list counts as unseen (the word's rate), except a phrasal one."""
     lexicon = load_lexicon()
     overall = lexicon.get((lemma, pos, ALL_FRAMES))
     if overall is None:

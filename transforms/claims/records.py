@@ -34,7 +34,6 @@ class Attribution:
     paragraph: int
     inherit: Attribution | None = None
     content_before: bool = False
-    subject_first_person: bool = False
     in_quote: bool = False
     speaker: Speaker | None = None
     nested_in: Attribution | None = None
