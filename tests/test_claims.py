@@ -24,12 +24,12 @@ MIN_OVERLAP = 0.6
 _TOKEN = re.compile(r"\w+")
 #: Floors just below the scores measured on the full set (all 20 articles; see README for the blind runs):
 #: a regression fails the test. This set was annotated with a narrower convention than news attribution corpora
-#: (no "accused X of", "called for", "urged", "is expected to"): since the cue lexicon learned from PolNeAR train
-#: finds those too, its precision here is lower than its recall by design.
+#: (no "accused X of", "called for", "urged", "is expected to", "declined to comment", "hoped to"): since the cue
+#: lexicon learned from PolNeAR train finds those too, its precision here is lower than its recall by design.
 FLOORS = {
     "detection_f1": 0.92,
-    "attribution_f1": 0.92,
-    "detection_p": 0.88,
+    "attribution_f1": 0.91,
+    "detection_p": 0.87,
     "attribution_r": 0.96,
     "polarity_acc": 0.97,
     "is_direct_acc": 0.97,
@@ -370,6 +370,12 @@ def test_according_to_and_nested_attribution():
             "whether Kimura had kept any written record",
         ),
         ('"Why would we leave now?" Smith asked.', "questioned", "Why would we leave now?"),
+        # Refusals and intentions are attributions in news annotation (PolNeAR): kept, with their polarity.
+        ("Smith declined to comment.", "declined_to_confirm", "to comment"),
+        ("Vuk has not commented publicly on the exercises.", "declined_to_confirm", "publicly on the exercises"),
+        ("Faso did not immediately respond to a request for comment.", "declined_to_confirm", "a request for comment"),
+        ("Arland has not said how much it would contribute.", "declined_to_confirm", "how much it would contribute"),
+        ("He hoped to publish the findings before Christmas.", "asserted", "to publish the findings before Christmas"),
     ],
 )
 def test_polarity(text, polarity, content):
@@ -380,11 +386,7 @@ def test_polarity(text, polarity, content):
 @pytest.mark.parametrize(
     "text",
     [
-        "Smith declined to comment.",
-        "Vuk has not commented publicly on the exercises.",
-        "Arland has not said how much it would contribute.",
         "If the sample confirms the finding, he faces a ban.",
-        "He hoped to publish the findings before Christmas.",
         "A firefighter was reported missing on Sunday.",
     ],
 )

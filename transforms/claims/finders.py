@@ -51,12 +51,10 @@ from transforms.claims.words import (
     DOCUMENT_ONLY_VERBS,
     IDENTIFY_VERBS,
     LABEL_WORDS,
-    NOTHING_SAID,
+    QUESTION_WORDS,
     RAISING_VERBS,
     RELATIVE,
     REPORTING_VERBS,
-    SAYING_VERBS,
-    WISHES,
 )
 from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 
@@ -379,24 +377,25 @@ class AttributionFinder:
         return out
 
     def _lexicon_skip(self, tok: Token) -> bool:
-        """What the reporting-verb finder rules out holds here too: conditions ('if the sample confirms'), negation
-        with nothing stated ('has not commented'), and refusals to say anything ('declined to comment')."""
+        """What the reporting-verb finder rules out holds here too: conditions ('if the sample confirms'), a verb
+        under a cue word ('wants to build'), anonymity requests ('asked not to be named'). Refusals ('declined to
+        comment', 'did not respond to requests for comment') are claims, as news attribution annotates them."""
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in tok.children):
             return True
-        if tok.lemma_.lower() in SAYING_VERBS and any(c.dep_ == "neg" for c in tok.children):
-            return True  # "has not commented", "would not say how much"; "did not see it that way" is a stance
-        if tok.lemma_.lower() in WISHES and not any(c.dep_ == "ccomp" for c in tok.children):
-            return True  # "hoped to publish the findings" reports no statement; "hoped that ..." does
         if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and own_subject(tok) is None:
             return True  # "Asked whether ...", "figures published by ..."
-        if has_infinitive_to(tok) and tok.dep_ == "xcomp":
-            return True  # "wants to build": the cue is "wants"
+        if has_infinitive_to(tok) and tok.dep_ == "xcomp" and self._is_cue_word(tok.head):
+            return True  # "wants to build": the cue is "wants"; "tried to refute" is "refute"
         if any(c.dep_ == "xcomp" and passive(c) and c.lemma_.lower() in IDENTIFY_VERBS for c in tok.children):
             return True  # "asked not to be named"
         if tok.lemma_.lower() in DECLINE_VERBS:
             inner = [c for c in tok.children if c.dep_ == "xcomp"]
-            return any(c.i in self.used_cues or c.lemma_.lower() in NOTHING_SAID for c in inner)
+            return any(c.i in self.used_cues for c in inner)
         return False
+
+    @staticmethod
+    def _is_cue_word(tok: Token) -> bool:
+        return cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) >= LEXICON_MIN_RATE
 
     def lexicon_one(self, tok: Token) -> Attribution | None:
         if self._lexicon_skip(tok):
@@ -486,8 +485,8 @@ class AttributionFinder:
         negated = any(
             c.dep_ in ("neg", "preconj") and c.lower_ in ("not", "n't", "never", "neither") for c in tok.children
         )
-        if negated and not (lemma in CONFIRM_CUES and (lemma != "say" or self.doc[first].lower_ in ("whether", "if"))):
-            return None  # "has not said how much it would give" is no claim; "would not say whether" is declined
+        if negated and not (lemma in CONFIRM_CUES and (lemma != "say" or self.doc[first].lower_ in QUESTION_WORDS)):
+            return None  # "has not said it would give" is no claim; "would not say whether / how much" is declined
         span = trim(self.doc, first, last)
         if span is None:
             return None

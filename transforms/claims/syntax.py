@@ -225,7 +225,23 @@ def complement(tok: Token) -> tuple[int, int] | None:
             kept.append(child)
     if not kept or all(c.tag_ in ("WDT", "WP") for c in kept):
         return None
-    return min(c.left_edge.i for c in kept), max(c.right_edge.i for c in kept)
+    first, last = min(c.left_edge.i for c in kept), max(c.right_edge.i for c in kept)
+    if clause is None or kept[0] is not clause:
+        if kept[0].dep_ == "prep" and kept[0].i == first and first < last:
+            first += 1  # "pointed to the example": the content is what the preposition governs
+        last = _before_aside(tok.doc, first, last)
+    return first, last
+
+
+def _before_aside(doc: Doc, first: int, last: int) -> int:
+    """A phrase without the aside that closes it ('criticised Clinton's email use, which an FBI investigation
+    said was careless'): the aside says something else, often a claim of its own."""
+    for tok in doc[first + 1 : last + 1]:
+        if tok.dep_ in ("relcl", "acl") and tok.right_edge.i >= last:
+            start = tok.left_edge.i
+            if start > first + 1 and doc[start - 1].text == ",":
+                return start - 2
+    return last
 
 
 def agent_of(tok: Token) -> Token | None:
