@@ -535,6 +535,24 @@ def test_headline_line_never_joins_the_lead_sentence():
     assert [c["content"] for c in found] == ["work would start in March"]
 
 
+@pytest.mark.parametrize("dateline", ["HARBOURTON, June 3 (Wire) — ", "HARBOURTON — ", "NEW HARBOUR, Ore. -- "])
+def test_dateline_is_never_the_speaker_of_the_lead(dateline):
+    c = single(
+        f"Tunnel loan approved\n{dateline}Transport minister Ada Brook told reporters the work would start in March."
+    )
+    assert (c["speaker_text"], c["content"]) == ("Ada Brook", "the work would start in March")
+
+
+def test_quantified_group_is_the_speaker_not_the_quantifier():
+    c = single("Some of the port's workers criticized the minister for the delays.")
+    assert c["speaker_text"] == "Some of the port's workers"
+
+
+def test_seem_gives_an_impression_without_a_speaker():
+    c = single("Ada Brook seemed to rule out a second vote.")
+    assert (c["speaker_kind"], c["speaker_text"]) == ("NONE", None)
+
+
 def test_name_and_colon_line_is_the_claim_of_that_name():
     found = claims_of("Ada Brook: The tunnel will open on time and under budget\nThe work starts in March.")
     assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [

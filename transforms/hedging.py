@@ -110,9 +110,9 @@ def _negated(tok: Token) -> bool:
 
 def polarity_of(cue: Token | None, cue_lemma: str, content: str, is_direct: bool) -> str:
     """asserted, denied, declined_to_confirm or questioned, from the cue verb and its context."""
-    if cue is not None and cue_lemma in DECLINE_VERBS:
-        if any(c.dep_ == "xcomp" and c.lemma_.lower() in CONFIRM_CUES for c in cue.children):
-            return "declined_to_confirm"  # "declined to comment": the refusal is the claim
+    refused = cue is not None and cue_lemma in DECLINE_VERBS
+    if refused and any(c.dep_ == "xcomp" and c.lemma_.lower() in CONFIRM_CUES for c in cue.children):
+        return "declined_to_confirm"  # "declined to comment": the refusal is the claim
     if cue is not None and cue_lemma in CONFIRM_CUES:
         head = cue.head
         if (cue.dep_ == "xcomp" and head.lemma_.lower() in DECLINE_VERBS) or _negated(cue):

@@ -75,6 +75,11 @@ def cue_verbs() -> frozenset[str]:
     return REPORTING_VERBS | RAISING_VERBS | cue_lemmas("VERB", LEXICON_MIN_RATE)
 
 
+def is_raising(tok: Token) -> bool:
+    """'seemed to ...', 'appears weak', 'looks like a ...': an impression the text gives without a source."""
+    return tok.lemma_.lower() in RAISING_VERBS and frame_of(tok) in ("xcomp", "acomp", "attr", "oprd", "ccomp")
+
+
 class AttributionFinder:
     """Runs the three finders over one article and returns attributions in document order."""
 
@@ -275,7 +280,7 @@ class AttributionFinder:
                 continue
             lemma = tok.lemma_.lower()
             frame = frame_of(tok)
-            raising = lemma in RAISING_VERBS and frame in ("xcomp", "acomp", "attr", "oprd", "ccomp")
+            raising = is_raising(tok)
             passive = (
                 frame == "pass"
                 and not any(c.dep_ == "agent" for c in tok.children)
@@ -382,6 +387,8 @@ class AttributionFinder:
         comment', 'did not respond to requests for comment') are claims, as news attribution annotates them."""
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in tok.children):
             return True
+        if is_raising(tok):
+            return True  # "Trump seemed to overstay his welcome": an impression nobody is named for
         if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and own_subject(tok) is None:
             return True  # "Asked whether ...", "figures published by ..."
         if has_infinitive_to(tok) and tok.dep_ == "xcomp" and self._is_cue_word(tok.head):

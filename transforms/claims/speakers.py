@@ -116,6 +116,9 @@ class SpeakerResolver:
         if subj.lower_ in RELATIVE and subj.head.dep_ in ("relcl", "acl") and subj.head.head.i != subj.head.i:
             subj = subj.head.head
         low = subj.lower_
+        if low in QUANTIFIER_HEADS and any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
+            # "some of his rivals", "many of the delegates": the group is the speaker, not the quantifier
+            return Speaker(None, self.subject_text(subj), "UNNAMED", noun=low, plural=True)
         if subj.pos_ == "PRON" or low in PERSONAL_PRONOUNS:
             if low in FIRST_SECOND or att.in_quote:
                 return Speaker(None, subj.text, "UNNAMED")  # inside a quote, pronouns are the quoted speaker's

@@ -284,8 +284,8 @@ def around_parenthetical(tok: Token) -> list[tuple[int, int]]:
 def quote_cue(tok: Token, lexicon: bool = True) -> bool:
     """A verb that attributes a quotation next to it: a reporting verb, or (with lexicon) any verb the lexicon
     has seen as a cue often enough ('"...," he joked', '"...," Trump shot back')."""
-    if not tok.tag_.startswith("VB"):
-        return False
+    if not tok.tag_.startswith("VB") or tok.dep_ in ("aux", "auxpass"):
+        return False  # '"...," Mr. Trump had said': the cue is "said", not the auxiliary
     lemma = tok.lemma_.lower()
     return lemma in REPORTING_VERBS or (lexicon and cue_rate(lemma, "VERB", ALL_FRAMES) >= QUOTE_CUE_MIN_RATE)
 
