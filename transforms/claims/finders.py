@@ -149,7 +149,10 @@ class AttributionFinder:
         before = self.cue_before(quote, prev_close)
         if not starts_sentence and before is None:
             return None
-        cue_tok = after or before
+        ends_sentence = self.ix.text[quote.start : quote.end].rstrip().endswith((".", "…"))
+        # 'Brafman said, "A." He added, "B."': a cue before a quote that ends its sentence is the quote's own; the
+        # verb after it introduces the next quote.
+        cue_tok = before if before is not None and ends_sentence else (after or before)
         segment = (quote.start, quote.end)
         paragraph = self.ix.paragraph_of(quote.open_at)
         if cue_tok is not None:

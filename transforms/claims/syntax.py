@@ -237,7 +237,9 @@ def _before_aside(doc: Doc, first: int, last: int) -> int:
     """A phrase without the aside that closes it ('criticised Clinton's email use, which an FBI investigation
     said was careless'): the aside says something else, often a claim of its own."""
     for tok in doc[first + 1 : last + 1]:
-        if tok.dep_ in ("relcl", "acl") and tok.right_edge.i >= last:
+        closing = tok.dep_ in ("relcl", "acl") and tok.right_edge.i >= last
+        participle = tok.tag_ == "VBG" and tok.dep_ in ("acl", "advcl")  # ", calling it meritless"
+        if closing or participle:
             start = tok.left_edge.i
             if start > first + 1 and doc[start - 1].text == ",":
                 return start - 2
@@ -284,8 +286,8 @@ def around_parenthetical(tok: Token) -> list[tuple[int, int]]:
 def quote_cue(tok: Token, lexicon: bool = True) -> bool:
     """A verb that attributes a quotation next to it: a reporting verb, or (with lexicon) any verb the lexicon
     has seen as a cue often enough ('"...," he joked', '"...," Trump shot back')."""
-    if not tok.tag_.startswith("VB") or tok.dep_ in ("aux", "auxpass"):
-        return False  # '"...," Mr. Trump had said': the cue is "said", not the auxiliary
+    if not tok.tag_.startswith("VB") or tok.dep_ in ("aux", "auxpass", "amod", "compound"):
+        return False  # '"...," Mr. Trump had said' / 'told the Post in a written statement, "..."': not these
     lemma = tok.lemma_.lower()
     return lemma in REPORTING_VERBS or (lexicon and cue_rate(lemma, "VERB", ALL_FRAMES) >= QUOTE_CUE_MIN_RATE)
 
