@@ -24,7 +24,8 @@ from flows.fetching import (
     fetch_one,
 )
 from flows.fetching.ratelimit import backoff_delay, parse_retry_after
-from flows.fetching.robots import parse_robots, product_token
+from flows.fetching.inflate import BoundedInflater, DecodeError, TooLarge, gunzip_bounded
+from flows.fetching.robots import RobotsBook, RobotsTxt, parse_robots, product_token
 from tests.http_script_server import RecordedRequest, Reply, ScriptServer
 
 
@@ -323,6 +324,81 @@ def test_robots_parser_semantics():
     assert rules.allowed(base + "/elsewhere")
     assert not robots.for_agent("unknownbot").allowed(base + "/anything")
     assert robots.for_agent("unknownbot").allowed(base + "/robots.txt")
+
+
+def test_robots_groups_match_whole_product_tokens():
+    robots = parse_robots("\ufeffUser-agent: house\nDisallow: /\n\nUser-agent: *\nDisallow: /private\n")
+    rules = robots.for_agent("wirehouse")
+    assert rules.allowed("http://h/news") and not rules.allowed("http://h/private/x")  # the '*' group
+    assert not robots.for_agent("house").allowed("http://h/news")
+    assert RobotsTxt().for_agent("wirehouse").allowed("http://h/anything")
+
+
+def test_robots_cache_expires_by_the_injected_clock():
+    loads: list[str] = []
+
+    def loader(url: str) -> tuple[RobotsTxt | None, bool]:
+        loads.append(url)
+        return parse_robots("User-agent: *\nDisallow: /x\n"), True
+
+    now = [1000.0]
+    book = lambda: RobotsBook("wirehouse/1", loader, ttl_s=60, clock=lambda: now[0])  # noqa: E731
+    assert not book().rules_for("http://h/x").allowed("http://h/x")
+    now[0] += 59
+    book().rules_for("http://h/y")
+    assert loads == ["http://h:80/robots.txt"]  # cached across books within the TTL
+    now[0] += 2
+    book().rules_for("http://h/y")
+    assert len(loads) == 2
+
+
+def test_robots_failures_disallow_for_the_batch_only():
+    answers: list[tuple[RobotsTxt | None, bool]] = [(None, False), (parse_robots(""), True)]
+    book = RobotsBook("wirehouse/1", lambda url: answers.pop(0))
+    first = book.rules_for("http://h/a")
+    assert first.disallow_all and not first.allowed("http://h/a") and first.allowed("http://h/robots.txt")
+    assert book.rules_for("http://h/b").disallow_all  # same batch: not asked again
+    assert RobotsBook("wirehouse/1", lambda url: answers.pop(0)).rules_for("http://h/a").allowed("http://h/a")
+
+
+# ----------------------------------------------------------------- bounded gunzip
+
+
+def test_gunzip_bounded_reads_every_member_and_zero_padding():
+    data = gzip.compress(b"one ") + gzip.compress(b"two") + b"\0" * 16
+    assert gunzip_bounded(data, 100) == b"one two"
+    assert gunzip_bounded(b"", 100) == b""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [gzip.compress(b"x" * 1000)[:-12], gzip.compress(b"x") + b"garbage", b"\x1f\x8bnot really gzip"],
+    ids=["cut-short", "trailing-garbage", "corrupt"],
+)
+def test_gunzip_bounded_refuses_damaged_files(data: bytes):
+    with pytest.raises(DecodeError):
+        gunzip_bounded(data, 10_000)
+
+
+def test_gunzip_bounded_stops_at_the_limit():
+    bomb = gzip.compress(b"\0" * 5_000_000, compresslevel=9)
+    with pytest.raises(TooLarge):
+        gunzip_bounded(bomb, 1000)
+    assert gunzip_bounded(gzip.compress(b"a" * 1000), 1000) == b"a" * 1000
+
+
+def test_http_bodies_are_decoded_leniently_and_chunk_by_chunk():
+    text = b"<p>hello</p>" * 50
+    body = gzip.compress(text) + b"trailing junk"
+    inflater = BoundedInflater("gzip", 10_000)
+    for i in range(len(body)):  # one byte at a time: member ends and restarts across chunk edges
+        inflater.feed(body[i : i + 1])
+    assert inflater.finish() == text
+    cut = BoundedInflater("gzip", 10_000)
+    cut.feed(gzip.compress(text)[:-8])  # the trailer lost: kept, as a browser would
+    assert cut.finish() == text
+    with pytest.raises(DecodeError, match="unsupported"):
+        BoundedInflater("br", 10)
 
 
 # ----------------------------------------------------------------- SSRF guard

@@ -20,7 +20,6 @@ import contextvars
 import functools
 import re
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +34,7 @@ import httpx
 
 from .config import FetchConfig, FetchResult, Validators
 from .guard import AddressPolicy, BlockedAddress
+from .inflate import BoundedInflater, DecodeError, TooLarge
 from .ratelimit import HostLimiter, backoff_delay, parse_retry_after
 from .robots import MAX_ROBOTS_BYTES, RobotsBook, RobotsTxt, interpret
 
@@ -139,79 +139,6 @@ def _build_client(config: FetchConfig, policy: AddressPolicy) -> httpx.Client:
     )
 
 
-# --------------------------------------------------------------------------- bounded body decoding
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _DecodeError(Exception):
-    pass
-
-
-class _BodyDecoder:
-    """Undoes Content-Encoding (identity/gzip/deflate) while never holding more than limit bytes."""
-
-    def __init__(self, content_encoding: str, limit: int) -> None:
-        enc = content_encoding.strip().lower()
-        if enc in ("", "identity"):
-            self._wbits: int | None = None
-        elif enc in ("gzip", "x-gzip"):
-            self._wbits = 16 + zlib.MAX_WBITS
-        elif enc == "deflate":
-            self._wbits = zlib.MAX_WBITS
-        else:
-            raise _DecodeError(f"unsupported Content-Encoding {content_encoding!r}")
-        self._limit = limit
-        self._out = bytearray()
-        self._z: Any = None
-        self._started = False
-        self._members_done = False
-        self._between_members = False
-
-    def _append(self, data: bytes) -> None:
-        self._out += data
-        if len(self._out) > self._limit:
-            del self._out[self._limit :]
-            raise _TooLarge(f"body exceeds {self._limit} bytes")
-
-    def feed(self, data: bytes) -> None:
-        if self._wbits is None:
-            self._append(data)
-            return
-        while data and not self._members_done:
-            if self._z is None:
-                self._z = zlib.decompressobj(self._wbits)
-            try:
-                out = self._z.decompress(data, self._limit - len(self._out) + 1)
-            except zlib.error as exc:
-                if self._wbits == zlib.MAX_WBITS and not self._started:  # some servers send raw deflate
-                    self._wbits, self._z = -zlib.MAX_WBITS, None
-                    continue
-                if self._between_members:
-                    self._members_done = True  # trailing garbage after a complete gzip member
-                    return
-                raise _DecodeError(f"corrupt compressed body: {exc}") from exc
-            self._started, self._between_members = True, False
-            self._append(out)
-            if self._z.unconsumed_tail:
-                data = self._z.unconsumed_tail
-            elif self._z.eof and self._z.unused_data and self._wbits > 16:
-                data, self._z = self._z.unused_data, None  # next gzip member
-                self._between_members = True
-            else:
-                data = b""
-
-    def partial(self) -> bytes:
-        return bytes(self._out)
-
-    def finish(self) -> bytes:
-        if self._z is not None:
-            self._append(self._z.flush())
-        return bytes(self._out)
-
-
 # --------------------------------------------------------------------------- one exchange
 
 
@@ -256,12 +183,12 @@ def _deadline_in(seconds: float) -> Iterator[float]:
 def _read_body(resp: httpx.Response, limit: int, truncate: bool, deadline: float) -> bytes:
     length = resp.headers.get("content-length", "")
     if not truncate and length.isdigit() and int(length) > limit:
-        raise _TooLarge(f"Content-Length {length} exceeds {limit} bytes")
-    decoder = _BodyDecoder(resp.headers.get("content-encoding", ""), limit)
+        raise TooLarge(f"Content-Length {length} exceeds {limit} bytes")
+    decoder = BoundedInflater(resp.headers.get("content-encoding", ""), limit)
     for chunk in resp.iter_raw():
         try:
             decoder.feed(chunk)
-        except _TooLarge:
+        except TooLarge:
             if truncate:
                 return decoder.partial()
             raise
@@ -295,9 +222,9 @@ def _exchange(
         return _Exchange(error="invalid_url", message=str(exc))
     except BlockedAddress as exc:
         return _Exchange(error="blocked_address", message=str(exc))
-    except _TooLarge as exc:
+    except TooLarge as exc:
         return _Exchange(error="too_large", message=str(exc))
-    except _DecodeError as exc:
+    except DecodeError as exc:
         return _Exchange(error="decode_error", message=str(exc))
     except httpx.HTTPError as exc:
         return _Exchange(error="protocol_error", message=f"{type(exc).__name__}: {exc}")
