@@ -23,8 +23,8 @@ from flows.fetching import (
     fetch_many,
     fetch_one,
 )
-from flows.fetching.ratelimit import backoff_delay, parse_retry_after
 from flows.fetching.inflate import BoundedInflater, DecodeError, TooLarge, gunzip_bounded
+from flows.fetching.ratelimit import backoff_delay, parse_retry_after
 from flows.fetching.robots import RobotsBook, RobotsTxt, parse_robots, product_token
 from tests.http_script_server import RecordedRequest, Reply, ScriptServer
 
