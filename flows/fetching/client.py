@@ -35,7 +35,7 @@ import httpx
 from .config import FetchConfig, FetchResult, Validators
 from .guard import AddressPolicy, BlockedAddress
 from .inflate import BoundedInflater, DecodeError, TooLarge
-from .ratelimit import HostLimiter, backoff_delay, parse_retry_after
+from .ratelimit import REAL_CLOCK, Clock, HostLimiter, backoff_delay, parse_retry_after
 from .robots import MAX_ROBOTS_BYTES, RobotsBook, RobotsTxt, interpret
 
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml,*/*;q=0.8"
@@ -240,11 +240,12 @@ def _host(url: str) -> str:
 class _Session:
     """State shared by one fetch_many call: client, rate limiter, robots rules."""
 
-    def __init__(self, config: FetchConfig, policy: AddressPolicy) -> None:
+    def __init__(self, config: FetchConfig, policy: AddressPolicy, clock: Clock = REAL_CLOCK) -> None:
         self.config = config
         self.policy = policy
+        self.clock = clock
         self.client = _build_client(config, policy)
-        self.limiter = HostLimiter(config.per_host_concurrency, config.per_host_delay_s)
+        self.limiter = HostLimiter(config.per_host_concurrency, config.per_host_delay_s, clock.now, clock.sleep)
         self.robots = RobotsBook(config.user_agent, self._load_robots)
 
     def close(self) -> None:
@@ -285,7 +286,7 @@ class _Session:
             if not ex.retryable or attempt == cfg.retries:
                 break
             retry_after = parse_retry_after(ex.headers.get("retry-after"))
-            time.sleep(backoff_delay(attempt, cfg.backoff_base_s, cfg.max_backoff_s, retry_after))
+            self.clock.sleep(backoff_delay(attempt, cfg.backoff_base_s, cfg.max_backoff_s, retry_after))
         return ex
 
     def _load_robots(self, robots_url: str) -> tuple[RobotsTxt | None, bool]:
@@ -385,11 +386,12 @@ def fetch_many(
     validators: Mapping[str, Validators] | None = None,
     *,
     address_policy: AddressPolicy | None = None,
+    clock: Clock = REAL_CLOCK,
 ) -> list[FetchResult]:
     """Fetch a batch politely; results in the same order as urls; never raises for per-URL problems.
 
     address_policy (tests/advanced use) overrides config.allow_private with a custom
-    resolver or deny predicate.
+    resolver or deny predicate; clock (tests) replaces the clock that paces requests.
     """
     urls = list(urls)
     if not urls:
@@ -397,7 +399,7 @@ def fetch_many(
     policy = address_policy or AddressPolicy(allow_private=config.allow_private)
     validators = validators or {}
     results: list[FetchResult | None] = [None] * len(urls)
-    session = _Session(config, policy)
+    session = _Session(config, policy, clock)
     workers = max(1, min(config.concurrency, len(urls)))
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wirehouse-fetch") as pool:
@@ -417,10 +419,11 @@ def fetch_one(
     validators: Validators | None = None,
     *,
     address_policy: AddressPolicy | None = None,
+    clock: Clock = REAL_CLOCK,
 ) -> FetchResult:
     """Fetch a single URL with the same guarantees as fetch_many."""
     vmap = {url: validators} if validators is not None else None
-    return fetch_many([url], config, vmap, address_policy=address_policy)[0]
+    return fetch_many([url], config, vmap, address_policy=address_policy, clock=clock)[0]
 
 
 # --------------------------------------------------------------------------- text decoding
