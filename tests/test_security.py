@@ -241,6 +241,7 @@ def _hostile_name_warc(path: Path, passwd_marker: str) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 def test_names_from_warcs_urls_and_feeds_never_become_paths(prefect_server, tmp_path, monkeypatch):
     from flows.ingest import ingest_flow
 
@@ -292,6 +293,7 @@ def _outcomes(home: Home) -> dict[str, tuple[str, str]]:
     return {url: (stage, error) for url, stage, error in rows} | {url: ("article", "") for (url,) in articles}
 
 
+@pytest.mark.slow
 def test_flow_without_allow_private_never_contacts_loopback(prefect_server, tmp_path):
     from flows.ingest import ingest_flow
 
@@ -322,6 +324,7 @@ def test_flow_without_allow_private_never_contacts_loopback(prefect_server, tmp_
     assert summary["articles"] == 0
 
 
+@pytest.mark.slow
 def test_flow_redirect_into_a_denied_address_is_quarantined(prefect_server, tmp_path, monkeypatch):
     from flows.ingest import ingest_flow
 
