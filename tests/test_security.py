@@ -140,10 +140,16 @@ WRITE_ATTEMPTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def sql_home_as_built(sql_home: Home) -> tuple[dict[str, str], dict[str, int]]:
+    """Files and row counts of sql_home before any attempt: after each one both must still be exactly these."""
+    return tree(sql_home.root), counts(sql_home)
+
+
 @pytest.mark.parametrize("attempt", WRITE_ATTEMPTS)
-def test_sql_cli_cannot_change_the_warehouse_or_touch_other_files(sql_home, tmp_path, attempt):
+def test_sql_cli_cannot_change_the_warehouse_or_touch_other_files(sql_home, sql_home_as_built, tmp_path, attempt):
     statement, created = _write_attempts(sql_home, tmp_path)[attempt]
-    before_tree, before_counts = tree(sql_home.root), counts(sql_home)
+    before_tree, before_counts = sql_home_as_built
     result = cli("sql", statement, "--home", str(sql_home.root))
     assert result.exit_code != 0, result.output
     lines = result.output.strip().splitlines()
