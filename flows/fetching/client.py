@@ -8,9 +8,9 @@ Design (why, briefly):
   server stalling mid-body ends as "timeout" at ~timeout_s.
 * Redirects are followed by hand so every hop passes the SSRF guard, robots.txt and the
   host rate limiter.
-* Content-Encoding is decoded here with zlib ``max_length`` instead of by httpx: httpx
-  inflates each raw chunk in one go (~1000x amplification per 64 KiB chunk before any
-  check could run), whereas this stops exactly at max_bytes.
+* Content-Encoding is decoded by inflate.BoundedInflater with zlib ``max_length`` instead
+  of by httpx: httpx inflates each raw chunk in one go (~1000x amplification per 64 KiB
+  chunk before any check could run), whereas this stops exactly at max_bytes.
 """
 
 from __future__ import annotations
