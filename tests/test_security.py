@@ -174,6 +174,16 @@ def test_sql_cli_still_answers_reading_statements(sql_home):
     assert json.loads(result.output) == [{"n": 2}]
 
 
+@pytest.fixture(scope="module")
+def small_files_home(tmp_path_factory) -> Home:
+    """A warehouse whose quarantine table is three small files, which merging or checkpointing would rewrite."""
+    home = Home.resolve(tmp_path_factory.mktemp("maintenance") / "home")
+    with open_writer(home) as con:
+        for n in range(3):
+            con.execute("INSERT INTO quarantine (quarantine_id, stage) VALUES ($id, 'fetch')", {"id": f"q{n}"})
+    return home
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -182,14 +192,10 @@ def test_sql_cli_still_answers_reading_statements(sql_home):
         "SELECT * FROM ducklake_merge_adjacent_files('wh')",
     ],
 )
-def test_read_only_maintenance_functions_write_no_files(tmp_path, statement):
-    home = Home.resolve(tmp_path / "home")
-    with open_writer(home) as con:
-        for n in range(3):
-            con.execute("INSERT INTO quarantine (quarantine_id, stage) VALUES ($id, 'fetch')", {"id": f"q{n}"})
-    before = tree(home.root)
-    cli("sql", statement, "--home", str(home.root))
-    assert tree(home.root) == before
+def test_read_only_maintenance_functions_write_no_files(small_files_home, statement):
+    before = tree(small_files_home.root)
+    cli("sql", statement, "--home", str(small_files_home.root))
+    assert tree(small_files_home.root) == before
 
 
 # --------------------------------------------------------------------------- named queries bind parameters
