@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from flows.fetching import FetchConfig, Validators, fetch_one
+from flows.fetching.inflate import GZIP_MAGIC, DecodeError, TooLarge, gunzip_bounded
 from flows.records import Item, Page, Source
 from flows.timestamps import parse_timestamp
 from flows.warc import iter_warc as iter_warc  # re-exported: callers read WARCs through sources
@@ -27,29 +27,6 @@ MAX_XML_BYTES = 50_000_000
 #: Largest local HTML file (after gunzip) read from an HTML directory, as for a WARC record.
 MAX_FILE_BYTES = 20_000_000
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-
-
-class TooLarge(ValueError):
-    """Decompressing would produce more bytes than allowed (a gzip bomb, or just too big)."""
-
-
-def gunzip_bounded(data: bytes, limit: int) -> bytes:
-    """gzip.decompress (every member) that stops as soon as the output would pass limit bytes.
-
-    Raises TooLarge past the limit, EOFError on a truncated stream, zlib.error on corrupt data.
-    """
-    out = bytearray()
-    while data:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out += inflater.decompress(data, limit - len(out) + 1)
-        if len(out) > limit:
-            raise TooLarge(f"decompresses to more than {limit} bytes")
-        if not inflater.eof:
-            raise EOFError("compressed data ended before the end-of-stream marker")
-        data = inflater.unused_data
-        if not data.strip(b"\x00"):  # gzip allows zero padding after the last member
-            break
-    return bytes(out)
 
 
 class DiscoveryFailed(Exception):
@@ -87,13 +64,13 @@ def _fetch_document(url: str, config: FetchConfig, validators: Validators | None
 
 def _gunzip_document(body: bytes, location: str, error_class: str) -> bytes:
     """A document served gzip-compressed without saying so (no Content-Encoding): the magic bytes tell."""
-    if body[:2] != b"\x1f\x8b":
+    if body[:2] != GZIP_MAGIC:
         return body
     try:
         return gunzip_bounded(body, MAX_XML_BYTES)
     except TooLarge as exc:
         raise DiscoveryFailed("too_large", f"{location}: gzipped document {exc}") from exc
-    except (OSError, EOFError, zlib.error) as exc:
+    except DecodeError as exc:
         raise DiscoveryFailed(error_class, f"{location}: not a readable gzip file ({exc})") from exc
 
 
@@ -347,6 +324,6 @@ def iter_html_dir(directory: str, max_bytes: int = MAX_FILE_BYTES) -> Iterator[P
             page.body = gunzip_bounded(raw, max_bytes) if path.name.lower().endswith(".gz") else raw
         except TooLarge as exc:
             page.error_class, page.error_message = "too_large", f"{path}: over {max_bytes} bytes ({exc})"
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, DecodeError) as exc:
             page.error_class, page.error_message = "unreadable_file", f"{path}: {exc}"
         yield page

@@ -43,3 +43,14 @@ def shared_corpus() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared corpus not found at {path}")
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that starts the Prefect server must be marked slow, so that `-m "not slow"` stays a quick loop."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "prefect_server" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("these tests start Prefect; mark them @pytest.mark.slow: " + ", ".join(unmarked))

@@ -13,9 +13,9 @@ import hashlib
 import io
 import os
 import random
-import time
+import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,7 +23,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.http_script_server import RecordedRequest, Reply
+from tests.http_script_server import STALL_LIMIT_S, RecordedRequest, Reply
 
 ARTICLE = "article"
 HTML = "text/html"
@@ -177,12 +177,30 @@ class HttpCase:
         self.path = self.path or f"/case/{self.name}"
 
 
-def _sleeping(seconds: float, reply: Reply) -> Callable[[RecordedRequest], Reply]:
+def _stalling(release: threading.Event, reply: Reply) -> Callable[[RecordedRequest], Reply]:
+    """Sends nothing, not even headers, until the test releases it (after the run)."""
+
     def handler(_request: RecordedRequest) -> Reply:
-        time.sleep(seconds)
+        release.wait(STALL_LIMIT_S)
         return reply
 
     return handler
+
+
+class _Trickle:
+    """A body that keeps coming, a small chunk every 0.25 s, until the test releases it (after the run).
+
+    Each read sees data well inside any per-read timeout, so only a total deadline ends the fetch,
+    whatever the fetch timeout and however busy the machine.
+    """
+
+    def __init__(self, release: threading.Event) -> None:
+        self._release = release
+
+    def __iter__(self) -> Iterator[bytes | float]:
+        while not self._release.is_set():
+            yield b"<p>x</p>"
+            yield 0.25
 
 
 def _ok(body: bytes, content_type: str = HTML_UTF8, **headers: str) -> Reply:
@@ -201,8 +219,8 @@ def _lazy(build: Callable[[], Reply]) -> Callable[[RecordedRequest], Reply]:
     return handler
 
 
-def http_cases(stall_s: float, secret_path: Path) -> list[HttpCase]:
-    """The hostile (and a few healthy) pages; stall_s must exceed the fetch timeout."""
+def http_cases(release: threading.Event, secret_path: Path) -> list[HttpCase]:
+    """The hostile (and a few healthy) pages; the stalling ones stall until release is set after the run."""
     cyrillic = article_html("Бюджет утверждён", RU_TEXT, lang="ru")
     german = article_html("Haushalt beschlossen", DE_TEXT, lang="de")
     fifty_mb = 50 << 20
@@ -318,19 +336,17 @@ def http_cases(stall_s: float, secret_path: Path) -> list[HttpCase]:
         HttpCase("redirect_to_file_scheme", Reply(302, {"Location": "file:///etc/passwd"}), "fetch/invalid_url"),
         HttpCase("redirect_without_location", Reply(302, {"Content-Type": HTML}), "fetch/http_302"),
         # servers that stall or break
-        HttpCase("stall_before_headers", _sleeping(stall_s, _ok(german_page("late"))), "fetch/timeout"),
+        HttpCase("stall_before_headers", _stalling(release, _ok(german_page("late"))), "fetch/timeout"),
         HttpCase(
             "stall_mid_body",
             Reply(
                 200,
                 {"Content-Type": HTML, "Content-Length": "100000"},
-                [b"<html><body><p>The start of a page", stall_s],
+                [b"<html><body><p>The start of a page", release],
             ),
             "fetch/timeout",
         ),
-        HttpCase(
-            "trickle_body", Reply(200, {"Content-Type": HTML}, [b"<p>x</p>", 0.25] * int(stall_s * 8)), "fetch/timeout"
-        ),
+        HttpCase("trickle_body", Reply(200, {"Content-Type": HTML}, _Trickle(release)), "fetch/timeout"),
         HttpCase(
             "body_shorter_than_length",
             Reply(200, {"Content-Type": HTML, "Content-Length": "5000", "Connection": "close"}, b"<html><body>short"),

@@ -21,12 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Reply:
-    """A canned response. body may be bytes or an iterable of bytes chunks and float pauses
-    (seconds to sleep between chunks), to simulate slow or stalling servers."""
+    """A canned response. body may be bytes or an iterable of bytes chunks, float pauses
+    (seconds to sleep between chunks) and threading.Events (stall until the test sets it,
+    at most a minute), to simulate slow or stalling servers."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | Iterable[bytes | float] = b""
+    body: bytes | Iterable[bytes | float | threading.Event] = b""
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,12 @@ class RecordedRequest:
     method: str
     path: str
     headers: dict[str, str]  # lower-cased names
-    at: float  # time.monotonic() on arrival
+    at: float  # the server's clock (time.monotonic() unless the test gives another) on arrival
 
 
 Handler = Callable[[RecordedRequest], Reply]
+#: Longest an Event part stalls a reply, so a test that forgets to set it still ends.
+STALL_LIMIT_S = 60.0
 
 
 class _Sequence:
@@ -57,7 +60,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
-        req = RecordedRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        req = RecordedRequest("GET", self.path, headers, self.server.owner.clock())
         self.server.owner._record(req)
         handler = self.server.owner._handler(self.path)
         reply = handler(req) if handler else Reply(404, body=b"not found")
@@ -83,6 +87,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 if isinstance(part, int | float):
                     self.wfile.flush()
                     time.sleep(part)
+                elif isinstance(part, threading.Event):
+                    self.wfile.flush()
+                    part.wait(STALL_LIMIT_S)
                 else:
                     self.wfile.write(part)
             self.wfile.flush()
@@ -105,7 +112,8 @@ class _Server(ThreadingHTTPServer):
 class ScriptServer:
     """ThreadingHTTPServer on a loopback address, run in a background thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock  # stamps arrivals; a test's fake clock lets it check spacing without timing
         self._server = _Server((host, port), _RequestHandler)
         self._server.owner = self
         self._routes: dict[str, Handler] = {}

@@ -16,6 +16,9 @@ from flows.demo_site import DemoSite
 from warehouse.lake import connect
 from warehouse.paths import Home
 
+#: Kills CLI ingest subprocesses that report to a Prefect server.
+pytestmark = pytest.mark.slow
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: What each table's content is, independent of which run wrote it and when.
 CONTENT = {

@@ -1,49 +1,27 @@
-"""The embedded demo news site: served over real loopback HTTP, parsed the way the pipeline parses it."""
+"""The embedded demo site (flows/demo_site) and how wirehouse ingests it: discovery, robots.txt, conditional
+fetching and extraction run with our own code over real loopback HTTP, without Prefect (the full flow on the demo
+is tests/test_ingest_flow.py)."""
 
 from __future__ import annotations
 
-import re
 import textwrap
-import xml.etree.ElementTree as ET
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-import feedparser
 import httpx
 import pytest
-import trafilatura
 
 from flows.demo_site import DemoArticle, DemoSite, load_articles
+from flows.demo_site.content import article_path
 from flows.demo_site.templates import OUTLETS, outlet_for
+from flows.fetching import FetchConfig, fetch_one
+from flows.fetching.robots import parse_robots, product_token
+from flows.records import Item, Page, Source
+from flows.sources import Discovery, discover_feed, discover_sitemap
+from flows.stages import extract_pages, sha256_bytes
+from flows.tasks import fetch_task
 
-SITEMAP_NS = {
-    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-    "news": "http://www.google.com/schemas/sitemap-news/0.9",
-}
-
-# Terms that identify each covered event; every article must match exactly one event.
-EVENT_TERMS: dict[str, tuple[str, ...]] = {
-    "dprk-troops": ("North Korea", "Kursk", "DPRK"),
-    "rotterdam-strike": ("Havenbond", "dockworkers", "dockers"),
-    "bavaria-floods": ("Bavaria", "Danube"),
-    "energy-compact": ("Atlantic Clean Energy Compact", "clean energy", "offshore wind"),
-    "lagos-rail": ("Lagos", "Blue Line"),
-}
-
-
-def _full_text(article: DemoArticle) -> str:
-    return "\n".join((article.title, article.summary, *article.paragraphs))
-
-
-def _events(article: DemoArticle) -> set[str]:
-    text = _full_text(article)
-    return {event for event, terms in EVENT_TERMS.items() if any(term in text for term in terms)}
-
-
-@pytest.fixture(scope="module")
-def articles() -> list[DemoArticle]:
-    return load_articles()
+CONFIG = FetchConfig(allow_private=True, per_host_delay_s=0.0, per_host_concurrency=4, timeout_s=10.0, retries=0)
 
 
 @pytest.fixture(scope="module")
@@ -53,214 +31,181 @@ def site() -> Iterator[DemoSite]:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10, trust_env=False) as http:
-        yield http
+def articles() -> list[DemoArticle]:
+    return load_articles()
 
 
-# -- the article data ----------------------------------------------------------------------
+def _fetch(items: list[Item], validators: dict[str, tuple[str | None, str | None]] | None = None) -> list[Page]:
+    """The ingest flow's fetch step, run as a plain function."""
+    return fetch_task.fn(items, CONFIG, validators or {}, 0)
 
 
-def test_article_data_shape(articles: list[DemoArticle]) -> None:
-    assert 18 <= len(articles) <= 22
+@pytest.fixture(scope="module")
+def feeds(site: DemoSite) -> dict[str, Discovery]:
+    return {url: discover_feed(url, CONFIG) for url in site.feed_urls()}
+
+
+@pytest.fixture(scope="module")
+def pages(site: DemoSite, feeds: dict[str, Discovery]) -> list[Page]:
+    return _fetch([item for found in feeds.values() for item in found.items])
+
+
+# -- the article files ---------------------------------------------------------------------
+
+
+def test_article_files_load_into_dated_paths(articles: list[DemoArticle]) -> None:
     assert {a.outlet for a in articles} == set(OUTLETS)
     assert len({a.path for a in articles}) == len(articles)
     for a in articles:
-        words = len(" ".join(a.paragraphs).split())
-        assert 150 <= words <= 600, (a.slug, words)
-        assert a.published.tzinfo is not None
-        assert (a.published.year, a.published.month) in {(2024, 10), (2024, 11)}
+        assert a.published.tzinfo is not None and a.paragraphs
+        assert a.path == article_path(a.outlet, a.slug, a.published)
         assert a.path == f"/{a.outlet}/{a.published:%Y/%m/%d}/{a.slug}.html"
 
 
-def test_every_outlet_covers_at_least_three_events(articles: list[DemoArticle]) -> None:
-    covered: dict[str, set[str]] = defaultdict(set)
-    for a in articles:
-        events = _events(a)
-        assert len(events) == 1, (a.slug, events)
-        covered[a.outlet] |= events
-    assert set(covered) == set(OUTLETS)
-    for outlet, events in covered.items():
-        assert len(events) >= 3, (outlet, events)
-    assert set().union(*covered.values()) == set(EVENT_TERMS)
+# -- discovery -----------------------------------------------------------------------------
 
 
-def test_outlets_conflict_on_figures(articles: list[DemoArticle]) -> None:
-    """Same event, different numbers: the claims layer needs real disagreements to find."""
-    troops: dict[str, set[str]] = defaultdict(set)
-    for a in articles:
-        if _events(a) == {"dprk-troops"}:
-            first = re.search(r"(\d{1,3}(?:,\d{3})+) (?:North Korean )?(?:troops|soldiers)", _full_text(a))
-            assert first, a.slug
-            troops[first.group(1)].add(a.outlet)
-    assert len(troops) >= 3, troops
-    assert {"10,000", "11,000", "12,000"} <= set(troops)
-
-    by_event_outlet = defaultdict(str)
-    for a in articles:
-        (event,) = _events(a)
-        by_event_outlet[(event, a.outlet)] += _full_text(a)
-    conflicting = {
-        "bavaria-floods": {"harbour-ledger": "At least 14 people", "meridian-daily": "at least 17 people"},
-        "energy-compact": {
-            "harbour-ledger": "£30 billion",
-            "meridian-daily": "$40 billion",
-            "northgate-post": "$38 billion",
-        },
-        "rotterdam-strike": {"harbour-ledger": "two dozen ships", "capital-wire": "31 vessels"},
-        "lagos-rail": {"meridian-daily": "$1.2 billion", "northgate-post": "$900 million"},
-    }
-    for event, claims in conflicting.items():
-        for outlet, phrase in claims.items():
-            assert phrase in by_event_outlet[(event, outlet)], (event, outlet, phrase)
-
-
-def test_dprk_article_uses_every_name_form(articles: list[DemoArticle]) -> None:
-    (article,) = [a for a in articles if a.slug == "pentagon-north-korean-troops-russia"]
-    text = _full_text(article)
-    for name in ("Democratic People's Republic of Korea", "North Korea ", "DPRK", "North Korean "):
-        assert name in text, name
-    assert text.count("Sabrina Singh") == 1 and "Deputy Pentagon Press Secretary Sabrina Singh" in text
-    assert "Singh said" in text and "the Pentagon" in text.replace("The Pentagon", "the Pentagon")
-    assert "NATO Secretary-General Mark Rutte" in text and "Rutte told" in text
-    assert "Kursk region" in text
-
-
-# -- feeds and sitemaps --------------------------------------------------------------------
-
-
-def test_feeds_list_every_article(site: DemoSite, client: httpx.Client, articles: list[DemoArticle]) -> None:
-    seen: set[str] = set()
-    assert len(site.feed_urls()) == len(OUTLETS)
-    for url in site.feed_urls():
-        response = client.get(url)
-        assert response.status_code == 200
-        expected_type = "application/atom+xml" if url.endswith("atom.xml") else "application/rss+xml"
-        assert response.headers["content-type"].startswith(expected_type)
-        feed = feedparser.parse(response.content)
-        assert not feed.bozo, feed.get("bozo_exception")
+def test_every_feed_leads_discovery_to_its_outlets_articles(
+    site: DemoSite, feeds: dict[str, Discovery], articles: list[DemoArticle]
+) -> None:
+    assert {url.rsplit("/", 1)[-1] for url in feeds} == {"rss.xml", "atom.xml"}  # both feed formats are served
+    published = {site.base_url + a.path: a.published for a in articles}
+    for url, found in feeds.items():
         outlet = url.removeprefix(site.base_url).split("/")[1]
-        links = {entry.link for entry in feed.entries}
-        assert links == {site.base_url + a.path for a in articles if a.outlet == outlet}
-        assert all(entry.get("published_parsed") for entry in feed.entries)
-        seen |= links
-    assert seen == set(site.article_urls())
-    assert any(u.endswith("/meridian-daily/atom.xml") for u in site.feed_urls())
+        assert not found.not_modified and url in found.validators
+        assert {i.url for i in found.items} == {site.base_url + a.path for a in articles if a.outlet == outlet}
+        assert all(i.source == Source("feed", url) for i in found.items)
+        assert {i.url: i.published_hint for i in found.items} == {i.url: published[i.url] for i in found.items}
 
 
-def test_index_advertises_feeds(site: DemoSite, client: httpx.Client) -> None:
-    html = client.get(site.base_url + "/").text
-    for url in site.feed_urls():
-        assert f'href="{url}"' in html
-    robots = client.get(site.base_url + "/robots.txt").text
-    assert "Allow: /" in robots
-    for url in [site.base_url + "/sitemap.xml", *site.sitemap_urls()]:
-        assert f"Sitemap: {url}" in robots
+def test_the_sitemap_index_leads_discovery_to_every_article(site: DemoSite, articles: list[DemoArticle]) -> None:
+    index = site.base_url + "/sitemap.xml"
+    found = discover_sitemap(index, CONFIG)
+    assert found.failed == {} and found.children[index] == site.sitemap_urls()
+    assert sorted(i.url for i in found.items) == sorted(site.article_urls())
+    assert {i.url: i.published_hint for i in found.items} == {site.base_url + a.path: a.published for a in articles}
 
 
-def test_sitemaps_list_every_article(site: DemoSite, client: httpx.Client) -> None:
-    index = ET.fromstring(client.get(site.base_url + "/sitemap.xml").content)
-    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
-    assert [loc.text for loc in index.findall("sm:sitemap/sm:loc", SITEMAP_NS)] == site.sitemap_urls()
-    listed: set[str] = set()
-    for url in site.sitemap_urls():
-        response = client.get(url)
-        assert response.headers["content-type"].startswith("application/xml")
-        root = ET.fromstring(response.content)
-        for node in root.findall("sm:url", SITEMAP_NS):
-            listed.add(node.findtext("sm:loc", namespaces=SITEMAP_NS) or "")
-            assert node.findtext("sm:lastmod", namespaces=SITEMAP_NS)
-            assert node.findtext("news:news/news:publication_date", namespaces=SITEMAP_NS)
-            assert node.findtext("news:news/news:title", namespaces=SITEMAP_NS)
-    assert listed == set(site.article_urls())
+def test_unchanged_feeds_and_sitemaps_answer_304_to_our_validators(site: DemoSite, feeds: dict[str, Discovery]):
+    for url, first in feeds.items():
+        again = discover_feed(url, CONFIG, first.validators)
+        assert again.not_modified and again.items == [], url
+    index = site.base_url + "/sitemap.xml"
+    first_walk = discover_sitemap(index, CONFIG)
+    second_walk = discover_sitemap(index, CONFIG, first_walk.validators, first_walk.children)
+    assert second_walk.items == [] and set(second_walk.read) == set(first_walk.read)
 
 
-# -- article pages -------------------------------------------------------------------------
+def test_robots_txt_lets_our_crawler_in_and_names_every_sitemap(site: DemoSite) -> None:
+    robots = parse_robots(httpx.get(site.base_url + "/robots.txt", trust_env=False).text)
+    rules = robots.for_agent(product_token(CONFIG.user_agent))
+    assert all(rules.allowed(url) for url in [*site.article_urls(), *site.feed_urls()])
+    assert rules.crawl_delay is None
+    assert robots.sitemaps == (site.base_url + "/sitemap.xml", *site.sitemap_urls())
 
 
-def test_article_pages_extract_cleanly(site: DemoSite, client: httpx.Client, articles: list[DemoArticle]) -> None:
-    """trafilatura keeps the whole body and none of the page chrome, for every outlet layout."""
+# -- fetching and extraction ---------------------------------------------------------------
+
+
+def test_every_page_becomes_one_article_with_its_metadata(
+    site: DemoSite, pages: list[Page], articles: list[DemoArticle]
+) -> None:
+    assert [p.error_class for p in pages if p.failed] == []
+    rows = extract_pages(pages)
+    assert rows["quarantine"] == [] and len(rows["raw_pages"]) == len(articles)
+    by_url = {row["url"]: row for row in rows["article_versions"]}
+    assert set(by_url) == set(site.article_urls())
     for a in articles:
         url = site.base_url + a.path
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert response.headers["content-type"] == "text/html; charset=utf-8"
-        html = response.text
-        assert '<html lang="en">' in html and f'<link rel="canonical" href="{url}">' in html
-        assert 'property="article:published_time"' in html and 'name="author"' in html
-        text = trafilatura.extract(html, url=url) or ""
-        assert a.paragraphs[0] in text, url
-        assert a.paragraphs[-1] in text, url
+        row = by_url[url]
+        assert (row["title"], row["author"], row["canonical_url"]) == (a.title, a.author, url)
+        assert row["published_at"] == a.published and row["language"] == "en"
+        assert row["source_kind"] == "feed" and row["raw_sha256"] in {r["raw_sha256"] for r in rows["raw_pages"]}
+
+
+def test_article_text_keeps_the_story_and_drops_each_layouts_chrome(
+    site: DemoSite, pages: list[Page], articles: list[DemoArticle]
+) -> None:
+    text = {row["url"]: row["text"] for row in extract_pages(pages)["article_versions"]}
+    body = {p.url: p.body.decode() for p in pages}
+    layouts = set()
+    for a in articles:
+        url = site.base_url + a.path
+        assert all(paragraph in text[url] for paragraph in a.paragraphs), url
         other_titles = [o.title for o in articles if o.outlet == a.outlet and o.path != a.path]
-        assert any(title in html for title in other_titles)  # the Most Read list is on the page...
+        assert any(title in body[url] for title in other_titles)  # the page lists other stories...
         for junk in (*outlet_for(a.outlet).boilerplate(), *other_titles):
-            assert junk not in text, (url, junk)  # ...but not in the extracted text
+            assert junk not in text[url], (url, junk)  # ...that never reach the article text
+        layouts.add(("<article" in body[url], '<div class="story-body">' in body[url]))
+    assert len(layouts) >= 2  # the outlets do not share one page layout
 
 
-def test_dprk_page_text_has_all_names(site: DemoSite, client: httpx.Client, articles: list[DemoArticle]) -> None:
-    (article,) = [a for a in articles if a.slug == "pentagon-north-korean-troops-russia"]
-    url = site.base_url + article.path
-    text = trafilatura.extract(client.get(url).text, url=url) or ""
-    for name in ("Democratic People's Republic of Korea", "North Korea", "DPRK", "North Korean"):
-        assert name in text, name
+def test_a_refetch_with_stored_validators_is_unchanged(site: DemoSite, pages: list[Page], feeds) -> None:
+    validators = {p.url: (p.etag, p.last_modified) for p in pages}
+    assert all(etag for etag, _ in validators.values())
+    items = [item for found in feeds.values() for item in found.items]
+    again = _fetch(items, validators)
+    assert all(p.not_modified for p in again)
+    rows = extract_pages(again)
+    assert len(rows["unchanged"]) == len(items) and rows["article_versions"] == rows["raw_pages"] == []
+    # the same bytes fetched without validators are recognised by their hash and not stored twice
+    known = frozenset(sha256_bytes(p.body) for p in pages)
+    assert extract_pages(pages, known)["raw_pages"] == []
 
 
-def test_outlet_layouts_differ(site: DemoSite, client: httpx.Client, articles: list[DemoArticle]) -> None:
-    pages = {a.outlet: client.get(site.base_url + a.path).text for a in articles}
-    assert '<div class="story-body">' in pages["northgate-post"] and "<article" not in pages["northgate-post"]
-    for outlet in ("harbour-ledger", "meridian-daily", "capital-wire"):
-        assert "<article" in pages[outlet]
-
-
-# -- HTTP behaviour ------------------------------------------------------------------------
-
-
-def test_conditional_requests_and_404(site: DemoSite, client: httpx.Client) -> None:
-    url = site.article_urls()[0]
-    first = client.get(url)
-    etag, last_modified = first.headers["etag"], first.headers["last-modified"]
-    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
-    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
-    feed = site.feed_urls()[0]
-    assert client.get(feed, headers={"If-None-Match": client.get(feed).headers["etag"]}).status_code == 304
-    assert client.get(site.base_url + "/no/such/page.html").status_code == 404
-    assert client.get(site.base_url + "/harbour-ledger/2024/10/28/missing.html").status_code == 404
-    assert client.head(url).status_code == 200
-
-
-def test_extra_dir_article_appears_in_feed(tmp_path: Path, client: httpx.Client) -> None:
+def test_a_new_article_file_is_discovered_fetched_and_extracted(tmp_path: Path) -> None:
     paragraphs = [
         "A ferry operator in the Orkney Islands said on Friday it would add a winter sailing.",
         "The company said demand had risen sharply, and that the new route could start next week.",
     ]
     with DemoSite(extra_dir=tmp_path) as site:
         feed_url = site.base_url + "/harbour-ledger/rss.xml"
-        before = client.get(feed_url)
-        (tmp_path / "ferry.md").write_text(
-            textwrap.dedent(
-                """\
-                ---
-                title: Orkney ferry adds a winter sailing
-                author: Test Writer
-                published: 2024-11-15T09:00:00+00:00
-                outlet: harbour-ledger
-                slug: orkney-ferry-winter-sailing
-                summary: A test article added at runtime.
-                ---
+        before = discover_feed(feed_url, CONFIG)
+        front_matter = """\
+            ---
+            title: Orkney ferry adds a winter sailing
+            author: Test Writer
+            published: 2024-11-15T09:00:00+00:00
+            outlet: harbour-ledger
+            slug: orkney-ferry-winter-sailing
+            summary: A test article added at runtime.
+            ---
 
-                """
-            )
-            + "\n\n".join(paragraphs)
-            + "\n",
-            encoding="utf-8",
-        )
-        after = client.get(feed_url, headers={"If-None-Match": before.headers["etag"]})
-        assert after.status_code == 200
-        links = [entry.link for entry in feedparser.parse(after.content).entries]
+            """
+        text = textwrap.dedent(front_matter) + "\n\n".join(paragraphs) + "\n"
+        (tmp_path / "ferry.md").write_text(text, encoding="utf-8")
+        after = discover_feed(feed_url, CONFIG, before.validators)
         new_url = site.base_url + "/harbour-ledger/2024/11/15/orkney-ferry-winter-sailing.html"
-        assert new_url in links and new_url in site.article_urls()
-        page = client.get(new_url)
-        assert page.status_code == 200
-        text = trafilatura.extract(page.text, url=new_url) or ""
-        assert paragraphs[0] in text and paragraphs[-1] in text
+        assert not after.not_modified
+        assert {i.url for i in after.items} - {i.url for i in before.items} == {new_url}
+        (row,) = extract_pages(_fetch([i for i in after.items if i.url == new_url]))["article_versions"]
+        assert row["title"] == "Orkney ferry adds a winter sailing" and row["author"] == "Test Writer"
+        assert paragraphs[0] in row["text"] and paragraphs[-1] in row["text"]
+
+
+# -- the server ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/no/such/page.html",
+        "/harbour-ledger/2024/10/28/missing.html",
+        "/harbour-ledger/../../pyproject.toml",
+        "/%2e%2e/%2e%2e/pyproject.toml",
+        "/harbour-ledger/%2e%2e/%2e%2e/flows/demo_site/content.py",
+    ],
+)
+def test_unknown_paths_are_404_and_nothing_outside_the_site_is_served(site: DemoSite, path: str) -> None:
+    assert site.resolve(path) is None
+    result = fetch_one(site.base_url + path, CONFIG)
+    assert result.status == 404 and result.error == "http_404" and result.body == b""
+
+
+def test_head_and_conditional_get_on_an_article(site: DemoSite) -> None:
+    url = site.article_urls()[0]
+    with httpx.Client(trust_env=False, timeout=10) as client:
+        first = client.get(url)
+        assert client.head(url).status_code == 200
+        assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+        assert client.get(url, headers={"If-Modified-Since": first.headers["last-modified"]}).status_code == 304

@@ -136,6 +136,7 @@ def _flaky(replies: list[Callable[[], Reply]]) -> Callable[[RecordedRequest], Re
     return handler
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_a_feed_that_recovers_resolves_its_quarantine_row_and_keeps_it(home):
     broken = lambda: Reply(200, {"Content-Type": "application/rss+xml"}, b"not a feed at all")  # noqa: E731
@@ -178,6 +179,7 @@ def test_a_feed_that_recovers_resolves_its_quarantine_row_and_keeps_it(home):
         assert again["quarantined"] == 1 and again["quarantine_resolved"] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_ingest_walks_the_children_of_an_unchanged_index_and_resolves_a_recovered_child(home):
     with ScriptServer() as srv:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from transforms.entities import ENTITY_COLUMNS, MENTION_COLUMNS, TRANSFORM_VERSION, LinkedEntities, link_entities
-from transforms.names import entity_id_for, normalise_name
+from transforms.gazetteers import entity_id_for
+from transforms.names import normalise_name
 from transforms.nlp import ModelNotFound, load_nlp
 
 DATA = Path(__file__).resolve().parent / "data" / "entities"

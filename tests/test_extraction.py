@@ -89,6 +89,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@pytest.mark.slow  # a quality measure over a hundred real pages, not a quick check
 def test_quality_on_a_sample_of_the_shared_corpus(shared_corpus):
     """Micro-averaged snippet F1 on every 10th page of the real-page corpus stays near trafilatura's own."""
     expected = json.loads((shared_corpus / "extraction" / "expected.json").read_text())

@@ -16,6 +16,9 @@ from flows.ingest import ingest_flow
 from warehouse.lake import connect
 from warehouse.paths import Home
 
+#: Every test reads the warehouse a Prefect ingest flow built from the demo site.
+pytestmark = pytest.mark.slow
+
 FAST_FETCH = {"per_host_delay_s": 0.0, "timeout_s": 10.0}
 COUNTED_TABLES = (
     "article_versions",

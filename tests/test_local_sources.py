@@ -15,6 +15,9 @@ from flows.ingest import ingest_flow
 from warehouse.lake import connect
 from warehouse.paths import Home
 
+#: Prefect ingest and backfill flows over the shared corpus.
+pytestmark = pytest.mark.slow
+
 
 def _sql(home: Home, query: str) -> list[tuple]:
     return connect(home, read_only=True).execute(query).fetchall()

@@ -341,6 +341,7 @@ def chromium() -> str:
         pytest.skip(f"headless Chromium test skipped: {exc}")
 
 
+@pytest.mark.slow
 def test_chromium_renders_the_report(chromium, page, tmp_path):
     path = tmp_path / "report.html"
     path.write_text(page, encoding="utf-8")

@@ -15,6 +15,9 @@ from transforms.extraction import EXTRACTOR_VERSION
 from warehouse.lake import connect, open_writer
 from warehouse.paths import Home
 
+#: Prefect ingest, reprocess and retry flows.
+pytestmark = pytest.mark.slow
+
 
 def _sql(home: Home, query: str, params: dict | None = None) -> list[tuple]:
     return connect(home, read_only=True).execute(query, params or {}).fetchall()

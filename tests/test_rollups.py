@@ -144,7 +144,7 @@ def test_same_batch_twice_leaves_the_rollups_alone(home):
         assert _rows(con, "SELECT articles, mentions, run_id FROM entity_day_counts") == [(1, 1, "r1")]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
 def test_random_loads_keep_every_rollup_equal_to_a_recount(home, seed):
     rng = random.Random(seed)
     with open_writer(home) as con:

@@ -140,10 +140,16 @@ WRITE_ATTEMPTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def sql_home_as_built(sql_home: Home) -> tuple[dict[str, str], dict[str, int]]:
+    """Files and row counts of sql_home before any attempt: after each one both must still be exactly these."""
+    return tree(sql_home.root), counts(sql_home)
+
+
 @pytest.mark.parametrize("attempt", WRITE_ATTEMPTS)
-def test_sql_cli_cannot_change_the_warehouse_or_touch_other_files(sql_home, tmp_path, attempt):
+def test_sql_cli_cannot_change_the_warehouse_or_touch_other_files(sql_home, sql_home_as_built, tmp_path, attempt):
     statement, created = _write_attempts(sql_home, tmp_path)[attempt]
-    before_tree, before_counts = tree(sql_home.root), counts(sql_home)
+    before_tree, before_counts = sql_home_as_built
     result = cli("sql", statement, "--home", str(sql_home.root))
     assert result.exit_code != 0, result.output
     lines = result.output.strip().splitlines()
@@ -168,6 +174,16 @@ def test_sql_cli_still_answers_reading_statements(sql_home):
     assert json.loads(result.output) == [{"n": 2}]
 
 
+@pytest.fixture(scope="module")
+def small_files_home(tmp_path_factory) -> Home:
+    """A warehouse whose quarantine table is three small files, which merging or checkpointing would rewrite."""
+    home = Home.resolve(tmp_path_factory.mktemp("maintenance") / "home")
+    with open_writer(home) as con:
+        for n in range(3):
+            con.execute("INSERT INTO quarantine (quarantine_id, stage) VALUES ($id, 'fetch')", {"id": f"q{n}"})
+    return home
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -176,14 +192,10 @@ def test_sql_cli_still_answers_reading_statements(sql_home):
         "SELECT * FROM ducklake_merge_adjacent_files('wh')",
     ],
 )
-def test_read_only_maintenance_functions_write_no_files(tmp_path, statement):
-    home = Home.resolve(tmp_path / "home")
-    with open_writer(home) as con:
-        for n in range(3):
-            con.execute("INSERT INTO quarantine (quarantine_id, stage) VALUES ($id, 'fetch')", {"id": f"q{n}"})
-    before = tree(home.root)
-    cli("sql", statement, "--home", str(home.root))
-    assert tree(home.root) == before
+def test_read_only_maintenance_functions_write_no_files(small_files_home, statement):
+    before = tree(small_files_home.root)
+    cli("sql", statement, "--home", str(small_files_home.root))
+    assert tree(small_files_home.root) == before
 
 
 # --------------------------------------------------------------------------- named queries bind parameters
@@ -241,6 +253,7 @@ def _hostile_name_warc(path: Path, passwd_marker: str) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 def test_names_from_warcs_urls_and_feeds_never_become_paths(prefect_server, tmp_path, monkeypatch):
     from flows.ingest import ingest_flow
 
@@ -292,6 +305,7 @@ def _outcomes(home: Home) -> dict[str, tuple[str, str]]:
     return {url: (stage, error) for url, stage, error in rows} | {url: ("article", "") for (url,) in articles}
 
 
+@pytest.mark.slow
 def test_flow_without_allow_private_never_contacts_loopback(prefect_server, tmp_path):
     from flows.ingest import ingest_flow
 
@@ -322,6 +336,7 @@ def test_flow_without_allow_private_never_contacts_loopback(prefect_server, tmp_
     assert summary["articles"] == 0
 
 
+@pytest.mark.slow
 def test_flow_redirect_into_a_denied_address_is_quarantined(prefect_server, tmp_path, monkeypatch):
     from flows.ingest import ingest_flow
 

@@ -10,9 +10,19 @@ from warehouse.lake import connect, open_writer
 from warehouse.load import load_batch
 from warehouse.lock import WarehouseLocked, writer_lock
 from warehouse.migrations import latest_version, migration_files
+from warehouse.paths import Home
 from warehouse.queries import QueryError, get_query, named_queries, run_query
 
 LINEAGE = {"run_id": "run-1", "code_version": "test", "transform_version": "t-1"}
+
+
+@pytest.fixture(scope="module")
+def read_home(tmp_path_factory) -> Home:
+    """One warehouse for the tests that only read (creating one costs seconds); each checks nothing was written."""
+    home = Home.resolve(tmp_path_factory.mktemp("readers") / "home")
+    with open_writer(home):
+        pass
+    return home
 
 
 def _entities(*names: str) -> pa.Table:
@@ -157,13 +167,12 @@ def test_time_travel_shows_what_we_knew_then(home):
         "INSERT INTO entities (entity_id) VALUES ('x')",
     ],
 )
-def test_readers_cannot_write_or_reach_other_files(home, statement):
-    with open_writer(home):
-        pass
-    reader = connect(home, read_only=True)
+def test_readers_cannot_write_or_reach_other_files(read_home, statement):
+    reader = connect(read_home, read_only=True)
     with pytest.raises(duckdb.Error):
-        reader.execute(statement.format(home=home.root))
-    assert not list(home.root.rglob("evil.csv")) and not (home.root / "other.duckdb").exists()
+        reader.execute(statement.format(home=read_home.root))
+    assert not list(read_home.root.rglob("evil.csv")) and not (read_home.root / "other.duckdb").exists()
+    assert reader.execute("SELECT count(*) FROM entities").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -177,10 +186,8 @@ def test_readers_cannot_write_or_reach_other_files(home, statement):
         "DELETE FROM entities",
     ],
 )
-def test_the_sql_command_refuses_statements_that_are_not_reads(home, statement):
+def test_the_sql_command_refuses_statements_that_are_not_reads(read_home, statement):
     from warehouse.queries import check_read_only
 
-    with open_writer(home):
-        pass
     with pytest.raises(QueryError):
-        check_read_only(connect(home, read_only=True), statement)
+        check_read_only(connect(read_home, read_only=True), statement)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,3 +263,22 @@ def authority_id(kind: str, name: str) -> str | None:
     """The gazetteer's id for a name of this kind ('GPE', 'North Korea' -> 'iso:KP'), if it knows one."""
     found = load_gazetteer().candidates(name, LINKABLE.get(kind.upper(), ANY_CLASS))
     return found[0][0].entity_id if found else None
+
+
+#: Authority ids ("iso:KP", "gn:538555", "wd:Q11209") are already canonical.
+AUTHORITY_ID = re.compile(r"^(iso:[A-Z]{2}|gn:\d+|wd:Q\d+)$")
+
+
+def entity_id_for(kind: str, canonical_name: str) -> str:
+    """Stable id for an entity: an authority id (iso/gn/wd) when the gazetteers know it, else a slug id.
+
+    Lives here, not in names, because it needs the gazetteers and the gazetteers need names.
+    """
+    if AUTHORITY_ID.match(canonical_name):
+        return canonical_name
+    kind = kind.upper()
+    if kind != "PERSON":
+        known = authority_id(kind, canonical_name)
+        if known:
+            return known
+    return slug_id(kind, canonical_name)

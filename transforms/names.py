@@ -54,8 +54,6 @@ HONORIFICS = frozenset(
         "ambassador",
     }
 )
-#: Authority ids ("iso:KP", "gn:538555", "wd:Q11209") are already canonical.
-AUTHORITY_ID = re.compile(r"^(iso:[A-Z]{2}|gn:\d+|wd:Q\d+)$")
 _QUOTES = str.maketrans(
     {
         "\u2019": "'",
@@ -130,20 +128,6 @@ def slug_id(kind: str, canonical_name: str) -> str:
     if not slug:
         slug = "h" + hashlib.sha1(canonical_name.encode("utf-8")).hexdigest()[:12]
     return f"{kind.lower()}:{slug}"
-
-
-def entity_id_for(kind: str, canonical_name: str) -> str:
-    """Stable id for an entity: an authority id (iso/gn/wd) when the gazetteers know it, else a slug id."""
-    if AUTHORITY_ID.match(canonical_name):
-        return canonical_name
-    kind = kind.upper()
-    if kind != "PERSON":
-        from transforms.gazetteers import authority_id  # lazy: the gazetteers use this module
-
-        known = authority_id(kind, canonical_name)
-        if known:
-            return known
-    return slug_id(kind, canonical_name)
 
 
 #: Two spellings of one name must be at least this close (Jaro-Winkler) besides sharing a phonetic key.

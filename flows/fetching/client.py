@@ -8,9 +8,9 @@ Design (why, briefly):
   server stalling mid-body ends as "timeout" at ~timeout_s.
 * Redirects are followed by hand so every hop passes the SSRF guard, robots.txt and the
   host rate limiter.
-* Content-Encoding is decoded here with zlib ``max_length`` instead of by httpx: httpx
-  inflates each raw chunk in one go (~1000x amplification per 64 KiB chunk before any
-  check could run), whereas this stops exactly at max_bytes.
+* Content-Encoding is decoded by inflate.BoundedInflater with zlib ``max_length`` instead
+  of by httpx: httpx inflates each raw chunk in one go (~1000x amplification per 64 KiB
+  chunk before any check could run), whereas this stops exactly at max_bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import contextvars
 import functools
 import re
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,8 @@ import httpx
 
 from .config import FetchConfig, FetchResult, Validators
 from .guard import AddressPolicy, BlockedAddress
-from .ratelimit import HostLimiter, backoff_delay, parse_retry_after
+from .inflate import BoundedInflater, DecodeError, TooLarge
+from .ratelimit import REAL_CLOCK, Clock, HostLimiter, backoff_delay, parse_retry_after
 from .robots import MAX_ROBOTS_BYTES, RobotsBook, RobotsTxt, interpret
 
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml,*/*;q=0.8"
@@ -139,79 +139,6 @@ def _build_client(config: FetchConfig, policy: AddressPolicy) -> httpx.Client:
     )
 
 
-# --------------------------------------------------------------------------- bounded body decoding
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _DecodeError(Exception):
-    pass
-
-
-class _BodyDecoder:
-    """Undoes Content-Encoding (identity/gzip/deflate) while never holding more than limit bytes."""
-
-    def __init__(self, content_encoding: str, limit: int) -> None:
-        enc = content_encoding.strip().lower()
-        if enc in ("", "identity"):
-            self._wbits: int | None = None
-        elif enc in ("gzip", "x-gzip"):
-            self._wbits = 16 + zlib.MAX_WBITS
-        elif enc == "deflate":
-            self._wbits = zlib.MAX_WBITS
-        else:
-            raise _DecodeError(f"unsupported Content-Encoding {content_encoding!r}")
-        self._limit = limit
-        self._out = bytearray()
-        self._z: Any = None
-        self._started = False
-        self._members_done = False
-        self._between_members = False
-
-    def _append(self, data: bytes) -> None:
-        self._out += data
-        if len(self._out) > self._limit:
-            del self._out[self._limit :]
-            raise _TooLarge(f"body exceeds {self._limit} bytes")
-
-    def feed(self, data: bytes) -> None:
-        if self._wbits is None:
-            self._append(data)
-            return
-        while data and not self._members_done:
-            if self._z is None:
-                self._z = zlib.decompressobj(self._wbits)
-            try:
-                out = self._z.decompress(data, self._limit - len(self._out) + 1)
-            except zlib.error as exc:
-                if self._wbits == zlib.MAX_WBITS and not self._started:  # some servers send raw deflate
-                    self._wbits, self._z = -zlib.MAX_WBITS, None
-                    continue
-                if self._between_members:
-                    self._members_done = True  # trailing garbage after a complete gzip member
-                    return
-                raise _DecodeError(f"corrupt compressed body: {exc}") from exc
-            self._started, self._between_members = True, False
-            self._append(out)
-            if self._z.unconsumed_tail:
-                data = self._z.unconsumed_tail
-            elif self._z.eof and self._z.unused_data and self._wbits > 16:
-                data, self._z = self._z.unused_data, None  # next gzip member
-                self._between_members = True
-            else:
-                data = b""
-
-    def partial(self) -> bytes:
-        return bytes(self._out)
-
-    def finish(self) -> bytes:
-        if self._z is not None:
-            self._append(self._z.flush())
-        return bytes(self._out)
-
-
 # --------------------------------------------------------------------------- one exchange
 
 
@@ -256,12 +183,12 @@ def _deadline_in(seconds: float) -> Iterator[float]:
 def _read_body(resp: httpx.Response, limit: int, truncate: bool, deadline: float) -> bytes:
     length = resp.headers.get("content-length", "")
     if not truncate and length.isdigit() and int(length) > limit:
-        raise _TooLarge(f"Content-Length {length} exceeds {limit} bytes")
-    decoder = _BodyDecoder(resp.headers.get("content-encoding", ""), limit)
+        raise TooLarge(f"Content-Length {length} exceeds {limit} bytes")
+    decoder = BoundedInflater(resp.headers.get("content-encoding", ""), limit)
     for chunk in resp.iter_raw():
         try:
             decoder.feed(chunk)
-        except _TooLarge:
+        except TooLarge:
             if truncate:
                 return decoder.partial()
             raise
@@ -295,9 +222,9 @@ def _exchange(
         return _Exchange(error="invalid_url", message=str(exc))
     except BlockedAddress as exc:
         return _Exchange(error="blocked_address", message=str(exc))
-    except _TooLarge as exc:
+    except TooLarge as exc:
         return _Exchange(error="too_large", message=str(exc))
-    except _DecodeError as exc:
+    except DecodeError as exc:
         return _Exchange(error="decode_error", message=str(exc))
     except httpx.HTTPError as exc:
         return _Exchange(error="protocol_error", message=f"{type(exc).__name__}: {exc}")
@@ -313,11 +240,12 @@ def _host(url: str) -> str:
 class _Session:
     """State shared by one fetch_many call: client, rate limiter, robots rules."""
 
-    def __init__(self, config: FetchConfig, policy: AddressPolicy) -> None:
+    def __init__(self, config: FetchConfig, policy: AddressPolicy, clock: Clock = REAL_CLOCK) -> None:
         self.config = config
         self.policy = policy
+        self.clock = clock
         self.client = _build_client(config, policy)
-        self.limiter = HostLimiter(config.per_host_concurrency, config.per_host_delay_s)
+        self.limiter = HostLimiter(config.per_host_concurrency, config.per_host_delay_s, clock.now, clock.sleep)
         self.robots = RobotsBook(config.user_agent, self._load_robots)
 
     def close(self) -> None:
@@ -358,7 +286,7 @@ class _Session:
             if not ex.retryable or attempt == cfg.retries:
                 break
             retry_after = parse_retry_after(ex.headers.get("retry-after"))
-            time.sleep(backoff_delay(attempt, cfg.backoff_base_s, cfg.max_backoff_s, retry_after))
+            self.clock.sleep(backoff_delay(attempt, cfg.backoff_base_s, cfg.max_backoff_s, retry_after))
         return ex
 
     def _load_robots(self, robots_url: str) -> tuple[RobotsTxt | None, bool]:
@@ -458,11 +386,12 @@ def fetch_many(
     validators: Mapping[str, Validators] | None = None,
     *,
     address_policy: AddressPolicy | None = None,
+    clock: Clock = REAL_CLOCK,
 ) -> list[FetchResult]:
     """Fetch a batch politely; results in the same order as urls; never raises for per-URL problems.
 
     address_policy (tests/advanced use) overrides config.allow_private with a custom
-    resolver or deny predicate.
+    resolver or deny predicate; clock (tests) replaces the clock that paces requests.
     """
     urls = list(urls)
     if not urls:
@@ -470,7 +399,7 @@ def fetch_many(
     policy = address_policy or AddressPolicy(allow_private=config.allow_private)
     validators = validators or {}
     results: list[FetchResult | None] = [None] * len(urls)
-    session = _Session(config, policy)
+    session = _Session(config, policy, clock)
     workers = max(1, min(config.concurrency, len(urls)))
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wirehouse-fetch") as pool:
@@ -490,10 +419,11 @@ def fetch_one(
     validators: Validators | None = None,
     *,
     address_policy: AddressPolicy | None = None,
+    clock: Clock = REAL_CLOCK,
 ) -> FetchResult:
     """Fetch a single URL with the same guarantees as fetch_many."""
     vmap = {url: validators} if validators is not None else None
-    return fetch_many([url], config, vmap, address_policy=address_policy)[0]
+    return fetch_many([url], config, vmap, address_policy=address_policy, clock=clock)[0]
 
 
 # --------------------------------------------------------------------------- text decoding

@@ -7,8 +7,24 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where pacing reads the time and waits: host spacing, Crawl-delay and retry backoff.
+
+    Injectable so tests can check spacing on a fake clock instead of measuring a busy machine.
+    Deadlines on sockets stay on the real clock: they bound real waits.
+    """
+
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+REAL_CLOCK = Clock()
 
 
 class _Host:

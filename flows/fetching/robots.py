@@ -1,8 +1,9 @@
-"""robots.txt (RFC 9309) parsing, matching and caching.
+"""robots.txt: fetch policy and caching around protego's RFC 9309 parser.
 
-Written by hand because ``urllib.robotparser`` uses first-match instead of
-longest-match precedence, has no ``*``/``$`` wildcards and matches user agents by
-substring.
+protego does the parsing and matching (longest match wins, ``*`` and ``$`` wildcards,
+percent-encoding). What stays here is ours: which product token we answer to, what a
+4xx/5xx robots.txt means, and how long an answer is kept. The Crawl-delay cap is applied
+by the client, which owns the rate limiter.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from protego import Protego
 
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
 CACHE_TTL_S = 3600.0
 
 _TOKEN = re.compile(r"[A-Za-z_-]+")
-_PCT = re.compile(r"%[0-9a-fA-F]{2}")
+_USER_AGENT_LINE = re.compile(r"^([ \t]*user[- ]?agent[ \t]*:[ \t]*)([^#\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def product_token(user_agent: str) -> str:
@@ -27,129 +30,62 @@ def product_token(user_agent: str) -> str:
     return m.group(0).lower() if m else user_agent.strip().lower()
 
 
-def _normalise(path: str) -> str:
-    """Percent-encode non-ASCII/space octets and upper-case existing escapes, so both sides compare."""
-    out = []
-    for ch in path:
-        if ord(ch) > 0x7E or ch in " \t":
-            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
-        else:
-            out.append(ch)
-    return _PCT.sub(lambda m: m.group(0).upper(), "".join(out))
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One allow/disallow line compiled to an anchored regex."""
-
-    allow: bool
-    pattern: str
-    regex: re.Pattern[str]
-
-    @classmethod
-    def build(cls, allow: bool, pattern: str) -> Rule:
-        pattern = _normalise(pattern)
-        anchored = pattern.endswith("$")
-        body = pattern[:-1] if anchored else pattern
-        rx = ".*".join(re.escape(part) for part in body.split("*")) + (r"\Z" if anchored else "")
-        return cls(allow, pattern, re.compile(rx, re.DOTALL))
+def _group_token(value: str) -> str:
+    """A group's user-agent value cut to its product token, so "WireHouse/2.0" names the group "wirehouse"."""
+    value = value.strip()
+    return "*" if value.startswith("*") else product_token(value)
 
 
 @dataclass(frozen=True)
 class AgentRules:
-    """The rules of the group(s) that apply to one crawler."""
+    """What robots.txt says to one crawler: which URLs it may fetch and its Crawl-delay."""
 
-    rules: tuple[Rule, ...] = ()
-    crawl_delay: float | None = None
+    parser: Protego | None = None
+    token: str = "*"
     disallow_all: bool = False
 
+    @property
+    def crawl_delay(self) -> float | None:
+        """Seconds between requests the site asks for (uncapped; the client caps it)."""
+        return self.parser.crawl_delay(self.token) if self.parser is not None else None
+
     def allowed(self, url: str) -> bool:
-        """Longest match wins; on equal length allow wins; no match means allowed."""
-        parts = urlsplit(url)
-        path = parts.path or "/"
-        if path == "/robots.txt":
+        """protego's verdict; /robots.txt itself is always allowed, even when robots.txt is unreachable."""
+        if (urlsplit(url).path or "/") == "/robots.txt":
             return True
         if self.disallow_all:
             return False
-        target = _normalise(path + (f"?{parts.query}" if parts.query else ""))
-        best: Rule | None = None
-        for rule in self.rules:
-            if rule.regex.match(target) and (
-                best is None
-                or len(rule.pattern) > len(best.pattern)
-                or (len(rule.pattern) == len(best.pattern) and rule.allow and not best.allow)
-            ):
-                best = rule
-        return best is None or best.allow
+        return self.parser is None or self.parser.can_fetch(url, self.token)
 
 
 ALLOW_ALL = AgentRules()
 DISALLOW_ALL = AgentRules(disallow_all=True)
 
 
-@dataclass
-class _Group:
-    agents: list[str] = field(default_factory=list)
-    rules: list[Rule] = field(default_factory=list)
-    crawl_delay: float | None = None
-
-
 @dataclass(frozen=True)
 class RobotsTxt:
-    """A parsed robots.txt: its groups keyed by lower-cased user-agent token."""
+    """A parsed robots.txt (None: an empty one, which allows everything)."""
 
-    groups: tuple[_Group, ...] = ()
-    sitemaps: tuple[str, ...] = ()
+    parser: Protego | None = None
 
     def for_agent(self, token: str) -> AgentRules:
-        """Merge every group naming token; fall back to the '*' groups; else allow all."""
-        token = token.lower()
-        chosen = [g for g in self.groups if token in g.agents]
-        if not chosen:
-            chosen = [g for g in self.groups if "*" in g.agents]
-        rules = tuple(r for g in chosen for r in g.rules)
-        delays = [g.crawl_delay for g in chosen if g.crawl_delay is not None]
-        return AgentRules(rules=rules, crawl_delay=max(delays) if delays else None)
+        """The rules for the product token: its own group(s), else the '*' group, else allow all."""
+        return AgentRules(self.parser, token.lower()) if self.parser is not None else ALLOW_ALL
+
+    @property
+    def sitemaps(self) -> tuple[str, ...]:
+        return tuple(self.parser.sitemaps) if self.parser is not None else ()
 
 
 def parse_robots(text: str) -> RobotsTxt:
-    """Parse robots.txt text; unknown lines are ignored, rules before any user-agent are dropped."""
-    groups: list[_Group] = []
-    sitemaps: list[str] = []
-    current: _Group | None = None
-    in_agents = False
-    for raw in text[:MAX_ROBOTS_BYTES].splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if ":" not in line:
-            continue
-        key, value = (s.strip() for s in line.split(":", 1))
-        key = key.lower()
-        if key in ("user-agent", "useragent", "user agent"):
-            if not in_agents:
-                current = _Group()
-                groups.append(current)
-                in_agents = True
-            m = _TOKEN.match(value)
-            current.agents.append("*" if value.startswith("*") else (m.group(0).lower() if m else value.lower()))
-            continue
-        if key == "sitemap":
-            if value:
-                sitemaps.append(value)
-            continue
-        in_agents = False
-        if current is None:
-            continue
-        if key in ("allow", "disallow"):
-            if value:
-                current.rules.append(Rule.build(key == "allow", value))
-        elif key == "crawl-delay":
-            try:
-                delay = float(value)
-            except ValueError:
-                continue
-            if delay >= 0 and current.crawl_delay is None:
-                current.crawl_delay = delay
-    return RobotsTxt(tuple(groups), tuple(sitemaps))
+    """Parse the first MAX_ROBOTS_BYTES of robots.txt text.
+
+    User-agent values are cut to their product token first: protego matches a group's
+    value as a whole word, so "User-agent: WireHouse/2.0" would otherwise never apply.
+    """
+    text = text[:MAX_ROBOTS_BYTES].lstrip("\ufeff")
+    text = _USER_AGENT_LINE.sub(lambda m: m.group(1) + _group_token(m.group(2)), text)
+    return RobotsTxt(Protego.parse(text))
 
 
 def origin_of(url: str) -> str:
@@ -196,10 +132,17 @@ class RobotsBook:
     do not refetch; failures (disallow all) only last for this batch.
     """
 
-    def __init__(self, user_agent: str, loader: RobotsLoader, ttl_s: float = CACHE_TTL_S) -> None:
+    def __init__(
+        self,
+        user_agent: str,
+        loader: RobotsLoader,
+        ttl_s: float = CACHE_TTL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._token = product_token(user_agent)
         self._loader = loader
         self._ttl_s = ttl_s
+        self._clock = clock
         self._rules: dict[str, AgentRules] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -221,7 +164,7 @@ class RobotsBook:
             return rules
 
     def _load(self, origin: str) -> AgentRules:
-        now = time.monotonic()
+        now = self._clock()
         with _cache_lock:
             hit = _cache.get(origin)
         if hit is not None and hit[0] > now:
