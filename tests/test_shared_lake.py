@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
+from lake_servers import S3, Postgres, ServerUnavailable, environment, moto_s3, postgres_cluster, shared_lake_env
 from test_crash_consistency import CONTENT, RECOMPUTED, contents
 from test_rollups import assert_rollups_match
 
@@ -37,8 +31,6 @@ from warehouse.paths import Home
 from warehouse.shared import s3_secret_sql
 
 REPO = Path(__file__).resolve().parents[1]
-#: Debian's layout; WIREHOUSE_PG_BIN points elsewhere (e.g. a Homebrew or EDB install).
-PG_BIN_ENV = "WIREHOUSE_PG_BIN"
 #: A read that takes longer than this while writers work counts as blocked.
 MAX_READ_S = 20.0
 BATCH_SIZE = 2
@@ -88,147 +80,35 @@ def test_the_default_lake_is_local_and_keeps_the_file_lock(home, monkeypatch):
 # -- servers ----------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pg_bin() -> Path | None:
-    candidates = [Path(os.environ[PG_BIN_ENV])] if os.environ.get(PG_BIN_ENV) else []
-    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name, reverse=True)
-    if which := shutil.which("initdb"):
-        candidates.append(Path(which).parent)
-    return next((c for c in candidates if (c / "initdb").exists() and (c / "pg_ctl").exists()), None)
-
-
-@dataclass(frozen=True)
-class Postgres:
-    bin: Path
-    port: int
-
-    def createdb(self) -> str:
-        name = f"lake_{uuid.uuid4().hex[:10]}"
-        command = [str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-        return name
-
-    def catalog(self, dbname: str) -> str:
-        return f"postgres:dbname={dbname} host=127.0.0.1 port={self.port} user=postgres"
+def _unavailable(exc: ServerUnavailable) -> None:
+    """Skip on a developer's machine without the server; in CI (.ci/run provides it) that is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the shared-lake tests: {exc}")
+    pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Postgres]:
-    """A PostgreSQL cluster of its own on a free loopback port, trusting local connections, gone afterwards."""
-    pg_bin = _pg_bin()
-    if pg_bin is None:
-        pytest.skip(f"PostgreSQL server binaries not found (apt-get install postgresql, or set {PG_BIN_ENV})")
-    as_user: list[str] = []
-    root = Path(tempfile.mkdtemp(prefix="wirehouse-pg-"))
-    if os.geteuid() == 0:  # postgres refuses to run as root
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root and runuser is missing: cannot start PostgreSQL as the postgres user")
-        import pwd
-
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user to start PostgreSQL as")
-        os.chown(root, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", _free_port()
-
-    def run(*command: str) -> None:
-        done = subprocess.run([*as_user, *command], capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-
-    run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    run(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "-t", "60", "start")
     try:
-        yield Postgres(pg_bin, port)
-    finally:
-        subprocess.run([*as_user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
+        with postgres_cluster() as server:
+            yield server
+    except ServerUnavailable as exc:
+        _unavailable(exc)
 
 
 @pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """moto's S3 server in a process of its own on a free loopback port."""
-    pytest.importorskip("moto.server", reason="moto[server] is a dev dependency: run 'uv sync'")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
+def s3() -> Iterator[S3]:
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(endpoint, timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "moto server did not start"
-                time.sleep(0.2)
-        yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        with moto_s3() as server:
+            yield server
+    except ServerUnavailable as exc:
+        _unavailable(exc)
 
 
 @pytest.fixture
-def lake_env(postgres: Postgres, s3_endpoint: str) -> dict[str, str]:
+def lake_env(postgres: Postgres, s3: S3) -> dict[str, str]:
     """A new, empty shared lake: a database of its own and a bucket of its own."""
-    import boto3
-
-    bucket = f"lake-{uuid.uuid4().hex[:10]}"
-    env = {
-        "WIREHOUSE_CATALOG": postgres.catalog(postgres.createdb()),
-        "WIREHOUSE_DATA_PATH": f"s3://{bucket}/wirehouse/",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": s3_endpoint,
-    }
-    boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    ).create_bucket(Bucket=bucket)
-    return env
-
-
-@contextmanager
-def environment(env: dict[str, str]) -> Iterator[None]:
-    """These variables in this process for the block: what a shell's export does for every command."""
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _objects(env: dict[str, str]) -> list[str]:
-    import boto3
-
-    bucket = env["WIREHOUSE_DATA_PATH"].removeprefix("s3://").split("/")[0]
-    client = boto3.client(
-        "s3",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
-    return [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    return shared_lake_env(postgres, s3)
 
 
 # -- ingests on two "machines" ----------------------------------------------------------------------------------
@@ -236,13 +116,14 @@ def _objects(env: dict[str, str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def url_lists(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
-    """Two URL lists on the loopback demo site: six articles each, two of them in both."""
+    """Two URL lists on the loopback demo site: six articles each, two of them in both (on the same lines, so
+    their source_ref is the same whichever writer loads them first)."""
     root = tmp_path_factory.mktemp("shared-inputs")
     site = DemoSite().start()
     urls = site.article_urls()
     lists = (root / "a.txt", root / "b.txt")
     lists[0].write_text("\n".join(urls[0:6]) + "\n")
-    lists[1].write_text("\n".join(urls[4:10]) + "\n")
+    lists[1].write_text("\n".join(urls[6:10] + urls[4:6]) + "\n")
     yield lists
     site.stop()
 
@@ -275,7 +156,9 @@ def one_run(prefect_server, url_lists, tmp_path_factory) -> dict[str, list[tuple
     home = Home.resolve(tmp_path_factory.mktemp("one-run") / "home")
     code, _out, err = _finish(_ingest(home.root, url_lists, lake=None))
     assert code == 0, err[-3000:]
-    with environment({}):
+    with pytest.MonkeyPatch.context() as local:
+        local.delenv("WIREHOUSE_CATALOG", raising=False)
+        local.delenv("WIREHOUSE_DATA_PATH", raising=False)
         expected = contents(home)
     assert len(expected["article_versions"]) == 10 and expected["mentions"] and expected["claim_rows"]
     return expected
@@ -293,7 +176,7 @@ def _read_count(lake: dict[str, str], home: Path) -> tuple[int, int | None, floa
 
 
 @pytest.mark.slow
-def test_two_machines_write_one_lake_at_once(one_run, url_lists, lake_env, tmp_path):
+def test_two_machines_write_one_lake_at_once(one_run, url_lists, lake_env, s3, tmp_path):
     homes = (tmp_path / "machine-a", tmp_path / "machine-b")
     with environment(lake_env), open_writer(Home.resolve(tmp_path / "setup")):
         pass  # the lake exists before the runs start, so readers can watch from the first moment
@@ -302,7 +185,7 @@ def test_two_machines_write_one_lake_at_once(one_run, url_lists, lake_env, tmp_p
     deadline = time.monotonic() + 600
     while any(run.poll() is None for run in runs) and time.monotonic() < deadline:
         reads.append(_read_count(lake_env, tmp_path / "reader"))
-        time.sleep(0.5)
+        time.sleep(1.0)  # leave the two cores to the writers
     results = [_finish(run) for run in runs]
     for code, _out, err in results:
         assert code == 0, err[-3000:]
@@ -327,7 +210,8 @@ def test_two_machines_write_one_lake_at_once(one_run, url_lists, lake_env, tmp_p
         finally:
             con.close()
     assert _read_count(lake_env, tmp_path / "reader")[1] == 10
-    assert any(key.endswith(".parquet") for key in _objects(lake_env)), "the Parquet files are in the bucket"
+    bucket = lake_env["WIREHOUSE_DATA_PATH"].removeprefix("s3://").split("/")[0]
+    assert any(key.endswith(".parquet") for key in s3.keys(bucket)), "the Parquet files are in the bucket"
     assert not any((home / "lake").exists() for home in homes), "nothing of the lake is kept in a local home"
 
 
@@ -457,3 +341,27 @@ def test_the_writer_lock_lives_in_the_catalog_and_readers_ignore_it(lake_env, tm
         assert granted.stdout.strip() == "got it", granted
         with pytest.raises(WarehouseLocked), write_lock(home, wait_s=0), write_lock(home, wait_s=0):
             pass  # two writers in one process queue too
+
+
+@pytest.mark.slow
+def test_dask_workers_parse_and_the_flow_process_writes_the_shared_lake(one_run, url_lists, lake_env, tmp_path):
+    """Workers return rows; the one process that runs the flow loads them, under the catalog's writer lock."""
+    distributed = pytest.importorskip("distributed")
+    from flows.ingest import ingest_flow
+
+    # The workers start before the lake's variables are set: they never need the catalog or the bucket.
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster, environment(lake_env):
+        summary = ingest_flow(
+            url_files=[str(path) for path in url_lists],
+            home=str(tmp_path / "machine-a"),
+            batch_size=BATCH_SIZE,
+            allow_private=True,
+            dask_address=cluster.scheduler_address,
+        )
+        with distributed.Client(cluster.scheduler_address) as client:
+            worker_env = client.run(lambda: os.environ.get("WIREHOUSE_CATALOG"))
+        assert summary["articles"] == 10
+        assert contents(Home.resolve(tmp_path / "machine-a")) == one_run
+    assert len(worker_env) == 2 and not any(worker_env.values())
