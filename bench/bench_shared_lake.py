@@ -10,15 +10,20 @@ Starts a throwaway PostgreSQL cluster and a moto S3 server on loopback (tests/la
 - writers: ingests the same English pages (bench/corpus.py replicas) into a fresh shared lake once with one
   `wirehouse ingest` over all of them, once with two at the same time (different homes: two machines), half
   the pages each, and prints articles per second of wall-clock time for both.
+- conflicts: why writers take the catalog's lock rather than rely on DuckLake's conflict retry. Two DuckLake
+  connections on one PostgreSQL catalog, no lock: both check that an article is new and insert it (how many
+  rows land), then both add to one rollup row in --rounds transactions each (how many commits fail).
 
     uv run python bench/bench_shared_lake.py                      # both, default sizes
     uv run python bench/bench_shared_lake.py --only queries --articles 20000
     uv run python bench/bench_shared_lake.py --only writers --pages 120
+    uv run python bench/bench_shared_lake.py --only conflicts
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import math
@@ -27,9 +32,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
@@ -158,9 +165,67 @@ def bench_writers(args: argparse.Namespace, postgres, s3, root: Path) -> dict:
     return result
 
 
+def bench_conflicts(args: argparse.Namespace, postgres, root: Path) -> dict:
+    from warehouse.extensions import connect_offline
+
+    catalog = postgres.catalog(postgres.createdb())
+
+    def lake():
+        con = connect_offline(("postgres_scanner", "ducklake"))
+        con.execute(f"ATTACH 'ducklake:{catalog}' AS wh (DATA_PATH '{root / 'conflicts'}/', DATA_INLINING_ROW_LIMIT 0)")
+        con.execute("USE wh")
+        return con
+
+    setup = lake()
+    setup.execute("CREATE TABLE articles (article_id VARCHAR)")
+    setup.execute("CREATE TABLE day_counts (day INTEGER, articles INTEGER)")
+    setup.execute("INSERT INTO day_counts VALUES (1, 0)")
+    first, second = lake(), lake()
+    for con in (first, second):
+        con.execute("BEGIN")
+        assert con.execute("SELECT count(*) FROM articles WHERE article_id = 'a1'").fetchone()[0] == 0
+        con.execute("INSERT INTO articles VALUES ('a1')")
+    for con in (first, second):
+        con.execute("COMMIT")
+    same_article_rows = setup.execute("SELECT count(*) FROM articles WHERE article_id = 'a1'").fetchone()[0]
+
+    failures: list[str] = []
+
+    def add_to_rollup() -> None:
+        con = lake()
+        for _ in range(args.rounds):
+            try:
+                con.execute("BEGIN")
+                con.execute("UPDATE day_counts SET articles = articles + 1 WHERE day = 1")
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                failures.append(str(exc).splitlines()[-1])
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+
+    threads = [threading.Thread(target=add_to_rollup) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = {
+        "same_article_rows": same_article_rows,
+        "rollup_commits": 2 * args.rounds,
+        "rollup_failed": len(failures),
+        "first_error": failures[0] if failures else None,
+    }
+    print(
+        f"without the lock: an article both writers found new landed {same_article_rows} times; "
+        f"{len(failures)} of {2 * args.rounds} rollup commits failed"
+        + (f" ({failures[0]})" if failures else "")
+    )
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("queries", "writers"))
+    parser.add_argument("--only", choices=("queries", "writers", "conflicts"))
+    parser.add_argument("--rounds", type=int, default=20, help="rollup transactions per writer (conflicts)")
     parser.add_argument("--articles", type=int, default=10_000, help="synthetic articles per lake (queries)")
     parser.add_argument("--batch-size", type=int, default=1_000)
     parser.add_argument("--entities", type=int, default=5_000)
@@ -179,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             pg_local = {"WIREHOUSE_CATALOG": pg.catalog(pg.createdb()), "WIREHOUSE_DATA_PATH": ""}
             envs = {"sqlite": local, "postgres": pg_local, "postgres+s3": shared_lake_env(pg, s3)}
             out["queries"] = bench_queries(args, envs, root)
+        if args.only in (None, "conflicts"):
+            out["conflicts"] = bench_conflicts(args, pg, root)
         if args.only in (None, "writers"):
             out["writers"] = bench_writers(args, pg, s3, root)
     if args.json:
