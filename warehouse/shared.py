@@ -144,6 +144,6 @@ def _lock_holder(con: duckdb.DuckDBPyConnection) -> str:
     )
     try:
         row = con.execute("SELECT who FROM postgres_query('wirehouse_lock', $sql)", {"sql": sql}).fetchone()
-    except Exception:  # noqa: BLE001 - the name is a courtesy; the error must still be raised
+    except duckdb.Error:  # the name is a courtesy; the refusal must still be raised
         return "unknown process"
     return row[0] if row else "unknown process"
