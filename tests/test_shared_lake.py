@@ -24,7 +24,7 @@ from test_rollups import assert_rollups_match
 from flows.cli import main
 from flows.demo_site import DemoSite
 from warehouse.extensions import EXTENSION_PACKAGES, connect_offline
-from warehouse.lake import connect, data_path, is_shared, open_writer, write_lock
+from warehouse.lake import WarehouseMissing, connect, data_path, is_shared, open_writer, write_lock
 from warehouse.lock import WarehouseLocked
 from warehouse.migrations import latest_version, migrate
 from warehouse.paths import Home
@@ -294,6 +294,15 @@ def test_two_processes_opening_an_old_shared_catalog_migrate_it_once(lake_env, t
     waited = next(r for r in results if not r["applied"])
     assert waited["version"] == migrated[0]["version"] == latest_version()
     assert waited["tables"] == migrated[0]["tables"], "the waiting process sees the new schema"
+
+
+@pytest.mark.slow
+def test_reading_a_shared_lake_before_any_writer_says_so(lake_env, tmp_path):
+    with environment(lake_env), pytest.raises(WarehouseMissing, match="WIREHOUSE_CATALOG") as refused:
+        connect(Home.resolve(tmp_path / "machine-a"), read_only=True)
+    assert "dbname" not in str(refused.value)
+    result = CliRunner(env=lake_env).invoke(main, ["sql", "SELECT 1", "--home", str(tmp_path / "machine-a")])
+    assert result.exit_code != 0 and "no wirehouse lake" in result.output
 
 
 @pytest.mark.slow

@@ -90,7 +90,16 @@ def connect(
     con = connect_offline(_needs_extensions(home))
     if is_remote(data_path(home)) and (secret := s3_secret_sql()):
         con.execute(secret)
-    con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
+    try:
+        con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
+    except duckdb.InvalidInputException as exc:
+        con.close()
+        if read_only and not is_local and "does not exist" in str(exc):
+            # the catalog string may carry a password: name the variable, not its value
+            raise WarehouseMissing(
+                f"no wirehouse lake in the catalog {CATALOG_ENV} names yet; run 'wirehouse ingest ...' once first"
+            ) from None
+        raise
     con.execute(f"USE {CATALOG_ALIAS}")
     if not read_only:
         con.execute("SET memory_limit = $limit", {"limit": os.environ.get(WRITER_MEMORY_ENV) or DEFAULT_WRITER_MEMORY})
