@@ -12,6 +12,8 @@ EXTENSION_PACKAGES = {
     "sqlite_scanner": "duckdb_extension_sqlite_scanner",
     "ducklake": "duckdb_extension_ducklake",
     "fts": "duckdb_extension_fts",
+    "postgres_scanner": "duckdb_extension_postgres_scanner",
+    "httpfs": "duckdb_extension_httpfs",
 }
 
 

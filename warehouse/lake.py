@@ -1,10 +1,11 @@
-"""Attach a wirehouse DuckLake: Parquet files under the home plus a SQLite (or PostgreSQL) catalog."""
+"""Attach a wirehouse DuckLake: Parquet files under the home plus a SQLite catalog, or a lake shared by several
+machines (a PostgreSQL catalog, Parquet in S3-compatible storage: warehouse/shared.py)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 
 import duckdb
@@ -13,6 +14,7 @@ from warehouse.extensions import connect_offline
 from warehouse.lock import writer_lock
 from warehouse.migrations import migrate
 from warehouse.paths import Home
+from warehouse.shared import catalog_lock, is_postgres, is_remote, s3_secret_sql
 
 CATALOG_ALIAS = "wh"
 #: How long a pipeline's load waits for another writer's commit before giving up with a clear error.
@@ -39,6 +41,11 @@ def data_path(home: Home) -> str:
     return os.environ.get(DATA_PATH_ENV) or home.data_path.as_posix() + "/"
 
 
+def is_shared(home: Home) -> bool:
+    """Whether other machines may write to this lake: then writers coordinate through the catalog database."""
+    return is_postgres(catalog_string(home))
+
+
 def attach_sql(
     home: Home, read_only: bool, snapshot_time: str | None = None, snapshot_version: int | None = None
 ) -> str:
@@ -63,9 +70,9 @@ def _quoted(text: str) -> str:
 
 
 def _needs_extensions(home: Home) -> tuple[str, ...]:
-    if catalog_string(home).startswith("postgres"):
-        return ("postgres_scanner", "ducklake")
-    return ("sqlite_scanner", "ducklake")
+    catalog = ("postgres_scanner",) if is_postgres(catalog_string(home)) else ("sqlite_scanner",)
+    storage = ("httpfs",) if is_remote(data_path(home)) else ()
+    return (*catalog, *storage, "ducklake")
 
 
 def connect(
@@ -81,7 +88,18 @@ def connect(
         home.root.mkdir(parents=True, exist_ok=True)
         home.data_path.mkdir(parents=True, exist_ok=True)
     con = connect_offline(_needs_extensions(home))
-    con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
+    if is_remote(data_path(home)) and (secret := s3_secret_sql()):
+        con.execute(secret)
+    try:
+        con.execute(attach_sql(home, read_only, snapshot_time, snapshot_version))
+    except duckdb.InvalidInputException as exc:
+        con.close()
+        if read_only and not is_local and "does not exist" in str(exc):
+            # the catalog string may carry a password: name the variable, not its value
+            raise WarehouseMissing(
+                f"no wirehouse lake in the catalog {CATALOG_ENV} names yet; run 'wirehouse ingest ...' once first"
+            ) from None
+        raise
     con.execute(f"USE {CATALOG_ALIAS}")
     if not read_only:
         con.execute("SET memory_limit = $limit", {"limit": os.environ.get(WRITER_MEMORY_ENV) or DEFAULT_WRITER_MEMORY})
@@ -108,7 +126,7 @@ def open_writer(home: Home, wait_s: float = 0.0, hold_lock: bool = True) -> Iter
     home.root.mkdir(parents=True, exist_ok=True)
     con: duckdb.DuckDBPyConnection | None = None
     try:
-        with writer_lock(home.lock_file, wait_s=wait_s):
+        with write_lock(home, wait_s=wait_s):
             con = connect(home, read_only=False)
             migrate(con)
             if hold_lock:
@@ -120,6 +138,12 @@ def open_writer(home: Home, wait_s: float = 0.0, hold_lock: bool = True) -> Iter
             con.close()
 
 
-def write_lock(home: Home, wait_s: float = DEFAULT_LOAD_WAIT_S):
-    """The lock one write transaction holds; waits for another process's commit to finish."""
+def write_lock(home: Home, wait_s: float = DEFAULT_LOAD_WAIT_S) -> AbstractContextManager[None]:
+    """The lock one write transaction holds; waits for another process's commit to finish.
+
+    A file in the home on one machine; on a shared (PostgreSQL) catalog, a lock in the catalog database, since
+    the other writers are on other machines.
+    """
+    if is_shared(home):
+        return catalog_lock(catalog_string(home), wait_s=wait_s)
     return writer_lock(home.lock_file, wait_s=wait_s)
