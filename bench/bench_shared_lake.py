@@ -216,8 +216,7 @@ def bench_conflicts(args: argparse.Namespace, postgres, root: Path) -> dict:
     }
     print(
         f"without the lock: an article both writers found new landed {same_article_rows} times; "
-        f"{len(failures)} of {2 * args.rounds} rollup commits failed"
-        + (f" ({failures[0]})" if failures else "")
+        f"{len(failures)} of {2 * args.rounds} rollup commits failed" + (f" ({failures[0]})" if failures else "")
     )
     return result
 

@@ -359,9 +359,12 @@ def test_dask_workers_parse_and_the_flow_process_writes_the_shared_lake(one_run,
     from flows.ingest import ingest_flow
 
     # The workers start before the lake's variables are set: they never need the catalog or the bucket.
-    with distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
-    ) as cluster, environment(lake_env):
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        environment(lake_env),
+    ):
         summary = ingest_flow(
             url_files=[str(path) for path in url_lists],
             home=str(tmp_path / "machine-a"),
