@@ -154,7 +154,7 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     """Run one SQL statement against the warehouse (read-only unless --write)."""
     import duckdb
 
-    from flows.output import output_path_ok, write_table
+    from flows.output import fetch_result, output_path_ok, write_result
     from warehouse.lake import connect, open_writer
     from warehouse.queries import QueryError, check_read_only
 
@@ -162,11 +162,11 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     try:
         if write:
             with open_writer(Home.resolve(home)) as con:
-                result = con.execute(query).to_arrow_table()
+                result = fetch_result(con.execute(query), fmt)
         else:
             con = connect(Home.resolve(home), read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
             check_read_only(con, query)
-            result = con.execute(query).to_arrow_table()
+            result = fetch_result(con.execute(query), fmt)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
@@ -177,7 +177,7 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
             else ""
         )
         raise click.ClickException(f"{first_line}{hint}") from None
-    write_table(result, fmt, output)
+    write_result(result, fmt, output)
 
 
 @main.command()
@@ -191,7 +191,7 @@ def query(name, params, list_queries, fmt, output, home):
     """Run a named analysis query from sql/queries/."""
     import duckdb
 
-    from flows.output import write_table
+    from flows.output import fetch_result, write_result
     from warehouse.lake import connect
     from warehouse.queries import QueryError, get_query, named_queries, run_query
 
@@ -209,12 +209,12 @@ def query(name, params, list_queries, fmt, output, home):
     try:
         named = get_query(name)
         con = connect(Home.resolve(home), read_only=True)
-        result = run_query(con, named, given).to_arrow_table()
+        result = fetch_result(run_query(con, named, given), fmt)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
         raise click.ClickException(f"query {name!r} failed: {str(exc).strip().splitlines()[0]}") from None
-    write_table(result, fmt, output, title=named.answers if fmt == "table" else None)
+    write_result(result, fmt, output, title=named.answers if fmt == "table" else None)
 
 
 @main.command()
@@ -279,20 +279,20 @@ def reprocess(since, stage, batch_size, model, home):
 @_home_option
 def quarantine_cmd(stage, fmt, limit, include_resolved, home):
     """List quarantined inputs with their stage and reason (open ones; --resolved adds resolved history)."""
-    from flows.output import write_table
+    from flows.output import fetch_result, write_result
     from warehouse.lake import connect
 
     con = connect(Home.resolve(home), read_only=True)
     columns = "stage, error_class, url, message, source, source_ref, raw_sha256, created_at"
     if include_resolved:
         columns += ", resolved_at, resolved_by_run"
-    result = con.execute(
+    cursor = con.execute(
         f"SELECT {columns} FROM quarantine "
         "WHERE ($stage IS NULL OR stage = $stage) AND (resolved_at IS NULL OR $resolved) "
         "ORDER BY created_at DESC LIMIT $limit",
         {"stage": stage, "limit": limit, "resolved": include_resolved},
-    ).to_arrow_table()
-    write_table(result, fmt)
+    )
+    write_result(fetch_result(cursor, fmt), fmt)
 
 
 @main.command("retry-quarantined")

@@ -11,7 +11,6 @@ import duckdb
 
 from warehouse.extensions import connect_offline
 from warehouse.lock import writer_lock
-from warehouse.migrations import migrate
 from warehouse.paths import Home
 
 CATALOG_ALIAS = "wh"
@@ -108,6 +107,8 @@ def open_writer(home: Home, wait_s: float = 0.0, hold_lock: bool = True) -> Iter
     home.root.mkdir(parents=True, exist_ok=True)
     con: duckdb.DuckDBPyConnection | None = None
     try:
+        from warehouse.migrations import migrate  # only writers migrate; readers skip the import
+
         with writer_lock(home.lock_file, wait_s=wait_s):
             con = connect(home, read_only=False)
             migrate(con)
