@@ -50,6 +50,9 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 
     ctx.obj = {"verbose": verbose}
     progress.install(quiet)
+    # One BLAS thread per process: each worker process is one core's worth of NLP, and OpenBLAS threads would
+    # only fight the other workers (and the loader) for the same cores. Read when numpy loads, hence here.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # On a busy two-core machine the temporary Prefect server can take longer than Prefect's 20 s default.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     # The local server must not try to phone home: there may be no network at all.
@@ -57,6 +60,16 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+def _use_served_prefect(home: str | None) -> None:
+    """Run flows on the Prefect server `wirehouse serve` keeps for this home, if one answers.
+
+    Otherwise Prefect starts a temporary server for this one command (10-20 s on two cores).
+    """
+    from flows.local_server import use_running_server
+
+    use_running_server(home)
 
 
 def _print_summary(summary: dict) -> None:
@@ -117,6 +130,7 @@ def ingest(
     """Discover, fetch, extract, transform and load the given sources."""
     if not any((feeds, sitemaps, url_files, html_dirs, warcs)):
         raise click.UsageError("give at least one source: --feed, --sitemap, --urls, --html-dir or --warc")
+    _use_served_prefect(home)
     from flows.ingest import ingest_flow
 
     summary = ingest_flow(
@@ -154,7 +168,7 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     """Run one SQL statement against the warehouse (read-only unless --write)."""
     import duckdb
 
-    from flows.output import output_path_ok, write_table
+    from flows.output import fetch_result, output_path_ok, write_result
     from warehouse.lake import connect, open_writer
     from warehouse.queries import QueryError, check_read_only
 
@@ -162,11 +176,11 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     try:
         if write:
             with open_writer(Home.resolve(home)) as con:
-                result = con.execute(query).to_arrow_table()
+                result = fetch_result(con.execute(query), fmt)
         else:
             con = connect(Home.resolve(home), read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
             check_read_only(con, query)
-            result = con.execute(query).to_arrow_table()
+            result = fetch_result(con.execute(query), fmt)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
@@ -177,7 +191,7 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
             else ""
         )
         raise click.ClickException(f"{first_line}{hint}") from None
-    write_table(result, fmt, output)
+    write_result(result, fmt, output)
 
 
 @main.command()
@@ -191,7 +205,7 @@ def query(name, params, list_queries, fmt, output, home):
     """Run a named analysis query from sql/queries/."""
     import duckdb
 
-    from flows.output import write_table
+    from flows.output import fetch_result, write_result
     from warehouse.lake import connect
     from warehouse.queries import QueryError, get_query, named_queries, run_query
 
@@ -209,12 +223,12 @@ def query(name, params, list_queries, fmt, output, home):
     try:
         named = get_query(name)
         con = connect(Home.resolve(home), read_only=True)
-        result = run_query(con, named, given).to_arrow_table()
+        result = fetch_result(run_query(con, named, given), fmt)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.Error as exc:
         raise click.ClickException(f"query {name!r} failed: {str(exc).strip().splitlines()[0]}") from None
-    write_table(result, fmt, output, title=named.answers if fmt == "table" else None)
+    write_result(result, fmt, output, title=named.answers if fmt == "table" else None)
 
 
 @main.command()
@@ -229,6 +243,7 @@ def demo(serve, port, home):
     if serve:
         serve_forever(port=port)
         return
+    _use_served_prefect(home)
     run_demo(home)
 
 
@@ -261,6 +276,7 @@ def status(config_path, home):
 @_home_option
 def reprocess(since, stage, batch_size, model, home):
     """Re-run stages whose code version changed, from stored raw bytes, without fetching."""
+    _use_served_prefect(home)
     from flows.reprocess import reprocess_flow
 
     _print_summary(reprocess_flow(home=home, since=since, stage=stage, batch_size=batch_size, model=model))
@@ -279,20 +295,20 @@ def reprocess(since, stage, batch_size, model, home):
 @_home_option
 def quarantine_cmd(stage, fmt, limit, include_resolved, home):
     """List quarantined inputs with their stage and reason (open ones; --resolved adds resolved history)."""
-    from flows.output import write_table
+    from flows.output import fetch_result, write_result
     from warehouse.lake import connect
 
     con = connect(Home.resolve(home), read_only=True)
     columns = "stage, error_class, url, message, source, source_ref, raw_sha256, created_at"
     if include_resolved:
         columns += ", resolved_at, resolved_by_run"
-    result = con.execute(
+    cursor = con.execute(
         f"SELECT {columns} FROM quarantine "
         "WHERE ($stage IS NULL OR stage = $stage) AND (resolved_at IS NULL OR $resolved) "
         "ORDER BY created_at DESC LIMIT $limit",
         {"stage": stage, "limit": limit, "resolved": include_resolved},
-    ).to_arrow_table()
-    write_table(result, fmt)
+    )
+    write_result(fetch_result(cursor, fmt), fmt)
 
 
 @main.command("retry-quarantined")
@@ -301,6 +317,7 @@ def quarantine_cmd(stage, fmt, limit, include_resolved, home):
 @_home_option
 def retry_quarantined(stage, allow_private, home):
     """Try quarantined inputs again; those that succeed leave quarantine."""
+    _use_served_prefect(home)
     from flows.reprocess import retry_quarantined_flow
 
     _print_summary(retry_quarantined_flow(home=home, stage=stage, allow_private=allow_private))
@@ -418,6 +435,7 @@ def backfill(
     home,
 ):
     """Ingest a date range window by window; re-running resumes where it stopped."""
+    _use_served_prefect(home)
     from flows.backfill import backfill_flow
 
     sitemaps, url_files, warcs, fetch_options = list(sitemaps), list(url_files), list(warcs), None

@@ -22,13 +22,6 @@ class InlineExecutor(Executor):
         return future
 
 
-def _warm_worker(model: str | None) -> None:
-    """Load the spaCy pipeline once per worker process, not once per batch."""
-    from flows.stages import shared_nlp
-
-    shared_nlp(model)
-
-
 class DaskExecutor(Executor):
     """Batches sent to a Dask cluster (distributed.Client); each worker process keeps its own model."""
 
@@ -45,17 +38,15 @@ class DaskExecutor(Executor):
 
 
 def make_executor(workers: int = 1, dask_address: str | None = None, model: str | None = None) -> Executor:
+    """Where batches run; model is not loaded here (workers load it with their first article to parse)."""
     if dask_address:
         return DaskExecutor(dask_address)
     if workers <= 1:
         return InlineExecutor()
     # spawn, not fork: the parent has Prefect and DuckDB threads that a forked child would inherit mid-state.
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_warm_worker,
-        initargs=(model,),
-    )
+    # Workers start with the first batch that has new pages, and each loads spaCy (once, kept by shared_nlp)
+    # with the first batch that has an article to parse: a run with nothing new starts neither.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def parallelism(executor: Executor, workers: int) -> int:

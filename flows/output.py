@@ -7,13 +7,18 @@ import datetime as dt
 import decimal
 import json
 import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import duckdb
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS = ("table", "csv", "json", "parquet")
 
@@ -28,36 +33,94 @@ def _plain(value: object) -> object:
     return value
 
 
+def _like_arrow(value: object, type_id: str) -> object:
+    """A DuckDB Python value as Arrow's to_pylist() gives it, so both paths print the same."""
+    if value is None:
+        return None
+    if type_id in ("HUGEINT", "UHUGEINT"):
+        return decimal.Decimal(value)  # Arrow carries these as decimal128(38, 0)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if type_id.startswith("MAP(") and isinstance(value, dict):
+        return list(value.items())
+    return value
+
+
+def fetch_rows(cursor: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of an executed query without importing pyarrow (half a second of start-up)."""
+    description = cursor.description
+    if description is None:  # a statement without a result set
+        return [], []
+    columns = [d[0] for d in description]
+    types = [str(d[1]) for d in description]
+    rows = [tuple(_like_arrow(v, t) for v, t in zip(row, types, strict=True)) for row in cursor.fetchall()]
+    return columns, rows
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A fetched result as plain Python rows."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+
+def fetch_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> pa.Table | Rows:
+    """Fetch an executed query for write_result: Arrow only for Parquet, plain rows otherwise."""
+    if fmt == "parquet":
+        return cursor.to_arrow_table()
+    return Rows(*fetch_rows(cursor))
+
+
+def write_result(result: pa.Table | Rows, fmt: str, output: str | None = None, title: str | None = None) -> None:
+    """Write what fetch_result returned."""
+    if isinstance(result, Rows):
+        write_rows(result.columns, result.rows, fmt, output, title)
+    else:
+        write_table(result, fmt, output, title)
+
+
 def write_table(result: pa.Table, fmt: str, output: str | None = None, title: str | None = None) -> None:
     """Write the result in fmt to output (a file path) or standard output."""
     if fmt == "parquet":
+        import pyarrow.parquet as pq
+
         if not output:
             raise ValueError("--format parquet needs --output FILE")
         pq.write_table(result, output)
         return
+    write_rows(result.column_names, [tuple(row.values()) for row in result.to_pylist()], fmt, output, title)
+
+
+def write_rows(
+    columns: Sequence[str], rows: list[tuple], fmt: str, output: str | None = None, title: str | None = None
+) -> None:
+    """Write rows in fmt (table, csv or json) to output (a file path) or standard output."""
+    if fmt == "parquet":
+        raise ValueError("--format parquet needs an Arrow table")
     stream: TextIO = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
     try:
-        rows = result.to_pylist()
         if fmt == "json":
-            json.dump([{k: _plain(v) for k, v in row.items()} for row in rows], stream, ensure_ascii=False, default=str)
+            records = [dict(zip(columns, row, strict=True)) for row in rows]
+            json.dump([{k: _plain(v) for k, v in r.items()} for r in records], stream, ensure_ascii=False, default=str)
             stream.write("\n")
         elif fmt == "csv":
             writer = csv.writer(stream)
-            writer.writerow(result.column_names)
-            writer.writerows([[_plain(v) for v in row.values()] for row in rows])
+            writer.writerow(columns)
+            writer.writerows([[_plain(v) for v in row] for row in rows])
         else:
-            _rich_table(result, rows, stream, title)
+            _rich_table(columns, rows, stream, title)
     finally:
         if output:
             stream.close()
 
 
-def _rich_table(result: pa.Table, rows: list[dict], stream: TextIO, title: str | None) -> None:
+def _rich_table(columns: Sequence[str], rows: list[tuple], stream: TextIO, title: str | None) -> None:
     table = Table(title=title, show_lines=False, header_style="bold")
-    for name in result.column_names:
+    for name in columns:
         table.add_column(name, overflow="fold", max_width=80)
     for row in rows:
-        table.add_row(*("" if v is None else str(_plain(v)) for v in row.values()))
+        table.add_row(*("" if v is None else str(_plain(v)) for v in row))
     Console(file=stream, width=None if stream.isatty() else 200).print(table)
 
 

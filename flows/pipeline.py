@@ -47,6 +47,8 @@ class RunSummary:
     mentions: int = 0
     claims: int = 0
     batches: int = 0
+    #: articles whose text was parsed before in the same process (syndicated copies): the parse was reused
+    nlp_reused: int = 0
     duration_s: float = 0.0
     quarantine_reasons: Counter = field(default_factory=Counter)
     stage_seconds: Counter = field(default_factory=Counter)
@@ -213,6 +215,7 @@ class Pipeline:
     ) -> dict[str, int]:
         """Load one batch with its ledger row in one transaction, and add it to the summary."""
         summary, index = self.summary, self.summary.batches
+        summary.nlp_reused += sum(r["articles"] for r in rows.pop("nlp_reused", []))
         batch_started = self._batch_mark
         unchanged = len(rows.get("unchanged", []))
         reasons = Counter(q["error_class"] for q in rows.get("quarantine", []))

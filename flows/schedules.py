@@ -139,5 +139,14 @@ def serve(config: Config, limit: int | None = DEFAULT_RUN_LIMIT) -> None:
     with local_prefect_server() as api_url:
         from prefect import serve as prefect_serve
 
+        from flows.local_server import forget_server, record_server
+        from warehouse.paths import Home
+
         print(f"Prefect API on {api_url} (UI at {api_url.removesuffix('/api')})", flush=True)
-        prefect_serve(*build_deployments(config), pause_on_shutdown=False, limit=limit)
+        home = Home.resolve(config.home)
+        # one-off commands for this home (wirehouse ingest ...) find the server here instead of starting their own
+        record_server(home, api_url)
+        try:
+            prefect_serve(*build_deployments(config), pause_on_shutdown=False, limit=limit)
+        finally:
+            forget_server(home)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -195,11 +197,84 @@ def analyse_articles(
     # The memory zone frees the strings and lexemes spaCy adds for this batch's words once its rows are out,
     # so a long-lived worker stays flat as the corpus grows instead of keeping every word form it ever saw.
     with nlp.memory_zone():
-        _analyse_docs(nlp.pipe((a["text"] for a in readable), batch_size=batch_size), readable, aliases, versions, out)
+        docs = PARSES.docs(nlp, [a["text"] for a in readable], versions, batch_size)
+        _analyse_docs(docs, readable, aliases, versions, out)
+    out["nlp_reused"] = [{"articles": PARSES.take_reused()}]
     for table, stage_name in STAGE_OF_TABLE.items():
         for row in out[table]:
             row["transform_version"] = versions[stage_name]
     return out
+
+
+class ParseCache:
+    """Parses of texts this process has seen, so a syndicated copy (same text, another URL) is not parsed again.
+
+    Keyed by the text's SHA-256, the pipeline and the transform versions. What is kept is the parsed Doc as
+    bytes (tags, heads, dependencies, entities, lemmas, sentence starts; no tensor); every copy still gets its
+    own entity and claim rows from it, for its own article id and publication date, so the rows are exactly
+    those a fresh parse gives. Reusing rows instead would mean rewriting the ids the claim code derives from the
+    article id, and dates resolved against another publication date. The cache is bounded by bytes, oldest out.
+    """
+
+    def __init__(self, max_bytes: int = 64_000_000) -> None:
+        self.max_bytes = max_bytes
+        self._docs: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._reused = 0
+
+    def key(self, nlp, text: str, versions: Mapping[str, str]) -> str:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}:{','.join(nlp.pipe_names)}"
+        return f"{digest}/{pipeline}/{versions.get('entities')}/{versions.get('claims')}"
+
+    def docs(self, nlp, texts: list[str], versions: Mapping[str, str], batch_size: int) -> Iterator:
+        """Docs for texts in order: parsed once per distinct text, the copies rebuilt from the stored parse."""
+        from spacy.tokens import Doc
+
+        if os.environ.get(REUSE_ENV) == "0":
+            yield from nlp.pipe(texts, batch_size=batch_size)
+            return
+        keys = [self.key(nlp, t, versions) for t in texts]
+        first: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            if key in self._docs:
+                self._docs.move_to_end(key)  # newest, so this batch's own parses do not push it out
+            else:
+                first.setdefault(key, index)
+        parsed = iter(nlp.pipe((texts[i] for i in first.values()), batch_size=batch_size))
+        for index, key in enumerate(keys):
+            if first.get(key) == index:
+                doc = next(parsed)
+                self._store(key, doc.to_bytes(exclude=["tensor"]))
+                yield doc
+            elif key in self._docs:
+                self._reused += 1
+                yield Doc(nlp.vocab).from_bytes(self._docs[key])
+            else:  # pushed out within this very batch (a batch bigger than the cache): parse it again
+                yield nlp(texts[index])
+
+    def _store(self, key: str, data: bytes) -> None:
+        self._docs[key] = data
+        self._bytes += len(data)
+        while self._bytes > self.max_bytes and len(self._docs) > 1:
+            _, dropped = self._docs.popitem(last=False)
+            self._bytes -= len(dropped)
+
+    def clear(self) -> None:
+        """Forget every stored parse (benchmarks that must parse every page)."""
+        self._docs.clear()
+        self._bytes = 0
+
+    def take_reused(self) -> int:
+        """Articles served from a stored parse since the last call."""
+        reused, self._reused = self._reused, 0
+        return reused
+
+
+#: Set to 0 to parse every copy again.
+REUSE_ENV = "WIREHOUSE_REUSE_PARSES"
+#: One per process (worker processes have their own).
+PARSES = ParseCache()
 
 
 def _analyse_docs(docs, readable: list[dict], aliases, versions: dict[str, str], out: dict[str, list[dict]]) -> None:

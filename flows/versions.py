@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
 import json
+import re
+import sys
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from transforms.extraction import EXTRACTOR_VERSION
 
@@ -15,10 +20,32 @@ except PackageNotFoundError:  # running from a bare checkout
     WIREHOUSE_VERSION = "0+unknown"
 
 
-def entities_version() -> str:
-    from transforms.entities import TRANSFORM_VERSION
+_LITERAL_VERSION = re.compile(r'^TRANSFORM_VERSION\s*=\s*"([^"\\]+)"\s*$', re.MULTILINE)
 
-    return TRANSFORM_VERSION
+
+def _transform_version(module: str) -> str:
+    """TRANSFORM_VERSION of a transform module, read from its source when it is a plain string literal.
+
+    Every run stamps these versions, but importing the modules imports spaCy (seconds): a run that parses
+    nothing should not pay for that. Anything but a literal falls back to importing the module.
+    """
+    loaded = sys.modules.get(module)
+    if loaded is not None:
+        return loaded.TRANSFORM_VERSION
+    top, *rest = module.split(".")
+    # find_spec of a submodule would import its parent package (and with it spaCy): locate the file by hand
+    spec = importlib.util.find_spec(top)
+    if spec is not None and spec.submodule_search_locations:
+        source = Path(next(iter(spec.submodule_search_locations)), *rest).with_suffix(".py")
+        if source.is_file():
+            found = _LITERAL_VERSION.findall(source.read_text(encoding="utf-8"))
+            if len(found) == 1:
+                return found[0]
+    return importlib.import_module(module).TRANSFORM_VERSION
+
+
+def entities_version() -> str:
+    return _transform_version("transforms.entities")
 
 
 def entities_stage_version(aliases: Mapping[str, str]) -> str:
@@ -30,9 +57,7 @@ def entities_stage_version(aliases: Mapping[str, str]) -> str:
 
 
 def claims_version() -> str:
-    from transforms.claims import TRANSFORM_VERSION
-
-    return TRANSFORM_VERSION
+    return _transform_version("transforms.claims.rows")
 
 
 def code_version() -> str:

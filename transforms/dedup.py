@@ -25,8 +25,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 
-from datasketch import MinHash, MinHashLSH
-
 from transforms.quantities import find_quantities
 
 DEDUP_VERSION = "dedup-1"
@@ -93,6 +91,9 @@ def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_C
     if len(group) <= BRUTE_FORCE_MAX:
         yield from combinations(group, 2)
         return
+    # Imported here: datasketch takes over a second to import, and most runs have no group to hash.
+    from datasketch import MinHash, MinHashLSH
+
     hashes = MinHash.bulk(([s.encode() for s in sorted(c.shingles)] for c in group), num_perm=NUM_PERM, seed=SEED)
     lsh = MinHashLSH(threshold=floor, num_perm=NUM_PERM)
     by_id = {}

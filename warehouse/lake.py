@@ -12,7 +12,6 @@ import duckdb
 
 from warehouse.extensions import connect_offline
 from warehouse.lock import writer_lock
-from warehouse.migrations import migrate
 from warehouse.paths import Home
 from warehouse.shared import catalog_lock, is_postgres, is_remote, s3_secret_sql
 
@@ -126,6 +125,8 @@ def open_writer(home: Home, wait_s: float = 0.0, hold_lock: bool = True) -> Iter
     home.root.mkdir(parents=True, exist_ok=True)
     con: duckdb.DuckDBPyConnection | None = None
     try:
+        from warehouse.migrations import migrate  # only writers migrate; readers skip the import
+
         with write_lock(home, wait_s=wait_s):
             con = connect(home, read_only=False)
             migrate(con)

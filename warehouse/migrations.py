@@ -10,14 +10,16 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import rollups
 from warehouse.paths import sql_dir
-from warehouse.state import refresh_figure_conflicts
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def _fill_current_versions_and_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    # Imported here: rollups and state pull in pyarrow, which read-only commands never need.
+    from warehouse import rollups
+    from warehouse.state import refresh_figure_conflicts
+
     rollups.rebuild(con, run_id="migration-003")
     refresh_figure_conflicts(con, run_id="migration-003")
 
