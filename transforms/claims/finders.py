@@ -411,6 +411,8 @@ class AttributionFinder:
         if self._lexicon_skip(tok):
             return None
         subj = subject_of(tok)
+        if subj is None and tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
+            subj = tok.head  # "a super PAC backing Jeb Bush", "911 calls saying shots were fired"
         if subj is None or (subj.idx > tok.idx and subj.dep_ not in ("nsubj", "nsubjpass")):
             return None
         in_quote = self.ix.in_quote(tok.idx)

@@ -168,17 +168,24 @@ def passive(tok: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
 
 
+#: How many heads up subject_of looks for an inherited subject ("sign up ... by citing": citing, by, sign,
+#: able, be).
+SUBJECT_CLIMB = 6
+_INHERITS_SUBJECT = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "ccomp", "acomp"})
+
+
 def subject_of(tok: Token) -> Token | None:
-    """The grammatical subject, inherited through 'and warned', 'adding that', 'declined to confirm'."""
+    """The grammatical subject, inherited through 'and warned', 'adding that', 'declined to confirm', 'were more
+    likely to say', 'by citing'."""
     current = tok
-    for _ in range(4):
+    for _ in range(SUBJECT_CLIMB):
         subj = own_subject(current)
         if subj is not None:
             return subj
         if back_to_narrative(current):
             current = current.head.head
             continue
-        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "ccomp") and current.head.i != current.i:
+        if current.dep_ in _INHERITS_SUBJECT and current.head.i != current.i:
             current = current.head
             continue
         return None
