@@ -248,12 +248,13 @@ def test_killed_writer_leaves_the_shared_catalog_consistent(one_run, url_lists, 
 MIGRATE_SCRIPT = """
 import json, sys, time
 import warehouse.lake as lake
+import warehouse.migrations as migrations
 from warehouse.migrations import current_version
 from warehouse.paths import Home
 
 applied = []
-real_migrate = lake.migrate
-lake.migrate = lambda con: applied.extend(real_migrate(con)) or applied
+real_migrate = migrations.migrate
+migrations.migrate = lambda con: applied.extend(real_migrate(con)) or applied  # open_writer imports it when called
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
 started = time.monotonic()
 with lake.open_writer(Home.resolve(sys.argv[1]), wait_s=120) as con:
