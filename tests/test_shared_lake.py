@@ -12,7 +12,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -87,22 +88,22 @@ def _unavailable(exc: ServerUnavailable) -> None:
     pytest.skip(str(exc))
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Postgres]:
+def _serve[T](start: Callable[[], AbstractContextManager[T]]) -> Iterator[T]:
     try:
-        with postgres_cluster() as server:
+        with start() as server:
             yield server
     except ServerUnavailable as exc:
         _unavailable(exc)
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Postgres]:
+    yield from _serve(postgres_cluster)
 
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[S3]:
-    try:
-        with moto_s3() as server:
-            yield server
-    except ServerUnavailable as exc:
-        _unavailable(exc)
+    yield from _serve(moto_s3)
 
 
 @pytest.fixture

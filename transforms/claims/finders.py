@@ -75,6 +75,11 @@ def cue_verbs() -> frozenset[str]:
     return REPORTING_VERBS | RAISING_VERBS | cue_lemmas("VERB", LEXICON_MIN_RATE)
 
 
+def is_cue_word(tok: Token) -> bool:
+    """The lexicon counts this word, in this frame, as a cue on its own."""
+    return cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) >= LEXICON_MIN_RATE
+
+
 def is_raising(tok: Token) -> bool:
     """'seemed to ...', 'appears weak', 'looks like a ...': an impression the text gives without a source."""
     return tok.lemma_.lower() in RAISING_VERBS and frame_of(tok) in ("xcomp", "acomp", "attr", "oprd", "ccomp")
@@ -281,7 +286,6 @@ class AttributionFinder:
         for tok in self.verb_tokens:
             if tok.i in self.used_cues or tok.pos_ != "VERB" or self.ix.in_quote(tok.idx):
                 continue
-            lemma = tok.lemma_.lower()
             frame = frame_of(tok)
             raising = is_raising(tok)
             passive = (
@@ -307,12 +311,12 @@ class AttributionFinder:
                     )
                 continue
             agent = agent_of(tok) if frame == "pass" else None
-            if agent is not None and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE:
+            if agent is not None and is_cue_word(tok):
                 att = self.passive_with_agent(tok, agent)
                 if att is not None:
                     out.append(att)
                 continue
-            if not (raising or (passive and cue_rate(lemma, "VERB", frame) >= LEXICON_MIN_RATE)):
+            if not (raising or (passive and is_cue_word(tok))):
                 continue
             span = trim(self.doc, tok.left_edge.i, tok.right_edge.i)
             if span is None or tok.right_edge.i - tok.left_edge.i < 2:
@@ -376,7 +380,7 @@ class AttributionFinder:
         for tok in self.verb_tokens:
             if tok.i in self.used_cues or tok.pos_ != "VERB" or tok.lower_ == "according":
                 continue
-            if cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) < LEXICON_MIN_RATE:
+            if not is_cue_word(tok):
                 continue
             att = self.lexicon_one(tok)
             if att is not None:
@@ -394,7 +398,7 @@ class AttributionFinder:
             return True  # "Trump seemed to overstay his welcome": an impression nobody is named for
         if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and own_subject(tok) is None:
             return True  # "Asked whether ...", "figures published by ..."
-        if has_infinitive_to(tok) and tok.dep_ == "xcomp" and self._is_cue_word(tok.head):
+        if has_infinitive_to(tok) and tok.dep_ == "xcomp" and is_cue_word(tok.head):
             return True  # "wants to build": the cue is "wants"; "tried to refute" is "refute"
         if any(c.dep_ == "xcomp" and passive(c) and c.lemma_.lower() in IDENTIFY_VERBS for c in tok.children):
             return True  # "asked not to be named"
@@ -402,10 +406,6 @@ class AttributionFinder:
             inner = [c for c in tok.children if c.dep_ == "xcomp"]
             return any(c.i in self.used_cues for c in inner)
         return False
-
-    @staticmethod
-    def _is_cue_word(tok: Token) -> bool:
-        return cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) >= LEXICON_MIN_RATE
 
     def lexicon_one(self, tok: Token) -> Attribution | None:
         if self._lexicon_skip(tok):
