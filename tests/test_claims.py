@@ -346,6 +346,15 @@ def test_according_to_and_nested_attribution():
     }
 
 
+def test_a_poll_is_the_source_of_the_clause_it_opens_or_closes():
+    c = single("In a new CNN poll, 60 percent of voters backed the senator.")
+    assert (c["cue"], c["content"]) == ("in", "60 percent of voters backed the senator")
+    assert "poll" in c["speaker_text"]
+    c = single("The governor holds a 12-point lead in the latest Quinnipiac survey.")
+    assert (c["cue"], c["content"]) == ("in", "The governor holds a 12-point lead")
+    assert claims_of("The senator spoke in a crowded hall.") == []
+
+
 @pytest.mark.parametrize(
     ("text", "polarity", "content"),
     [

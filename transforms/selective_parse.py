@@ -1,14 +1,15 @@
 """Dependency parse only for the sentences that can hold a claim.
 
-Only the claims stage reads the parse, and only around reporting verbs, "according to" and quotations. This
-component takes the place of the parser, attribute ruler and lemmatizer at the end of the pipeline:
+Only the claims stage reads the parse, and only around reporting verbs, "according to", "in a poll" and
+quotations. This component takes the place of the parser, attribute ruler and lemmatizer at the end of the
+pipeline:
 
 - every token gets its part of speech and morphology from the tagger's tag through the attribute ruler's tag
   map (the entity stage reads PROPN everywhere) and its lower-case form as lemma;
-- sentences that may attribute (a verb-tagged form of a cue verb, "according", part of a quotation, or the
-  sentence before a cue with a pronoun, whose subjects the pronoun resolves to) are parsed on their own, reusing
-  the article's tok2vec tensor (Span.as_doc copies it), so the parse sees the words around them; the attribute
-  ruler and lemmatizer then run on them as in the full pipeline;
+- sentences that may attribute (a verb-tagged form of a cue verb, "according", a poll or survey, part of a
+  quotation, or the sentence before a cue with a pronoun, whose subjects the pronoun resolves to) are parsed on
+  their own, reusing the article's tok2vec tensor (Span.as_doc copies it), so the parse sees the words around
+  them; the attribute ruler and lemmatizer then run on them as in the full pipeline;
 - every other sentence (split by the senter) gets a flat tree (its first token the root, the others attached to
   it with the label "dep") so that sentence boundaries hold and no relation is invented.
 """
@@ -25,7 +26,7 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from transforms.claims.finders import cue_verbs
+from transforms.claims.finders import cue_other_words, cue_verbs
 from transforms.claims.quotes import find_quotes
 from transforms.claims.words import THIRD_PERSON
 from transforms.token_rules import SET, TESTED, TokenRules
@@ -66,7 +67,7 @@ class SelectiveParser:
         self.verb_tags = np.array(
             sorted(strings.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")), dtype=np.uint64
         )
-        self.according = strings.add("according")
+        self.other_cues = np.array(sorted(strings.add(w) for w in cue_other_words()), dtype=np.uint64)
         self._lemmas: dict[tuple[int, int, int], str] = {}
         self.pronouns = np.array(sorted(strings.add(p) for p in THIRD_PERSON), dtype=np.uint64)
 
@@ -124,7 +125,7 @@ class SelectiveParser:
             bounds = np.concatenate([[0], bounds])
         ends = np.append(bounds[1:], n)
         chars = np.append(columns[:, 3].astype(np.int64), len(doc.text))
-        cue = (np.isin(lower, self.cue_forms) & np.isin(tag, self.verb_tags)) | (lower == self.according)
+        cue = (np.isin(lower, self.cue_forms) & np.isin(tag, self.verb_tags)) | np.isin(lower, self.other_cues)
         pronoun = np.isin(lower, self.pronouns)
         quotes = [(q.open_at, q.close_end) for q in find_quotes(doc.text)]
         wanted = []

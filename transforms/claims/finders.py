@@ -49,6 +49,7 @@ from transforms.claims.words import (
     CLAUSE_ONLY,
     CONDITIONAL_MARKS,
     DOCUMENT_ONLY_VERBS,
+    FINDING_NOUNS,
     IDENTIFY_VERBS,
     LABEL_WORDS,
     QUESTION_WORDS,
@@ -65,6 +66,7 @@ MAX_SPEAKER_TOKENS = 16
 _MIN_LABELLED_TOKENS = 3
 _MAX_LABELLED_COMMAS = 4
 _ACCORDING = hash_string("according")
+_IN = hash_string("in")
 _LABEL_LINE = re.compile(r"^(?:[^\n:]*?[–—-]\s+)?([^\n:–—]{2,60}?):[ \t]+(\S[^\n]*)$", re.M)
 
 
@@ -73,6 +75,12 @@ def cue_verbs() -> frozenset[str]:
     lexicon rates as cues in some frame, and the verbs of impressions. The selective parser parses the sentences
     that hold one of them."""
     return REPORTING_VERBS | RAISING_VERBS | cue_lemmas("VERB", LEXICON_MIN_RATE)
+
+
+def cue_other_words() -> frozenset[str]:
+    """Words that are no verbs but open an attribution the finders read from the parse: "according (to)" and
+    the findings of "in a new poll". The selective parser parses the sentences that hold one of them too."""
+    return frozenset({"according"}) | FINDING_NOUNS
 
 
 def is_cue_word(tok: Token) -> bool:
@@ -97,12 +105,14 @@ class AttributionFinder:
         tags = index.doc.to_array([TAG])
         verb_tags = [index.doc.vocab.strings.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")]
         self.verb_tokens = [index.doc[int(i)] for i in np.flatnonzero(np.isin(tags, verb_tags))]
-        self.according = [index.doc[int(i)] for i in np.flatnonzero(index.doc.to_array([LOWER]) == _ACCORDING)]
+        lower = index.doc.to_array([LOWER])
+        self.according = [index.doc[int(i)] for i in np.flatnonzero(lower == _ACCORDING)]
+        self.ins = [index.doc[int(i)] for i in np.flatnonzero(lower == _IN)]
 
     def find(self) -> list[Attribution]:
         direct = self.direct_quotes()
         reported = self.reported()
-        according = self.according_to()
+        according = self.according_to() + self.in_findings()
         learned = self.lexicon_cues()
         labelled = self.colon_labels()
         found = direct + reported + according + learned + labelled
@@ -581,6 +591,25 @@ class AttributionFinder:
             self.ix.paragraph_of(tok.idx),
             content_before=True,
         )
+
+    # "In a CNN poll, ..." ---------------------------------------------------------------------------------------
+    def in_findings(self) -> list[Attribution]:
+        """'In a new Washington Post-ABC News poll, 67 percent of Americans said ...': the poll is the source of the
+        clause the phrase opens, the clause without the phrase its content."""
+        out = []
+        for tok in self.ins:
+            finding = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if finding is None or finding.lower_ not in FINDING_NOUNS or tok.dep_ != "prep":
+                continue
+            verb = next((t for t in tok.ancestors if t.pos_ in ("VERB", "AUX")), None)
+            if verb is None or self.ix.in_quote(tok.idx):
+                continue
+            ranges = [(verb.left_edge.i, tok.left_edge.i - 1), (tok.right_edge.i + 1, verb.right_edge.i)]
+            spans = [span for span in (trim(self.doc, a, b) for a, b in ranges if b >= a) if span is not None]
+            if spans:
+                paragraph = self.ix.paragraph_of(tok.idx)
+                out.append(Attribution("according", "in", tok, finding, spans, False, tok.idx, paragraph))
+        return out
 
     def _continues_clause(self, comma: int, sent: Span) -> bool:
         """After 'The troops, according to officials, were moved' the clause goes on after the phrase."""
