@@ -346,6 +346,12 @@ def test_according_to_and_nested_attribution():
     }
 
 
+def test_a_passive_cue_without_agent_is_a_claim_about_its_subject_without_a_source():
+    c = single("On Thursday, the dissolution of the club was announced.")
+    assert (c["cue"], c["content"], c["speaker_kind"]) == ("announce", "the dissolution of the club", "NONE")
+    assert claims_of("It was announced on Thursday.") == []
+
+
 def test_a_poll_is_the_source_of_the_clause_it_opens_or_closes():
     c = single("In a new CNN poll, 60 percent of voters backed the senator.")
     assert (c["cue"], c["content"]) == ("in", "60 percent of voters backed the senator")

@@ -326,6 +326,11 @@ class AttributionFinder:
                 if att is not None:
                     out.append(att)
                 continue
+            if frame == "pass" and not passive and agent is None and is_cue_word(tok):
+                att = self.passive_subject(tok)
+                if att is not None:
+                    out.append(att)
+                continue
             if not (raising or (passive and is_cue_word(tok))):
                 continue
             span = trim(self.doc, tok.left_edge.i, tok.right_edge.i)
@@ -337,6 +342,21 @@ class AttributionFinder:
             )
             out.append(att)
         return out
+
+    def passive_subject(self, tok: Token) -> Attribution | None:
+        """'The plan was approved last year', 'the dissolution of the club was announced': what the passive cue is
+        about, its subject, is the content of a claim without a source."""
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if subj is None or subj.pos_ == "PRON" or subj.tag_ in ("WDT", "WP"):
+            return None
+        if any(c.dep_ in ("oprd", "acomp", "attr", "xcomp", "ccomp") for c in tok.children):
+            return None  # "was reported missing" says how the subject is, not that it was reported
+        span = trim(self.doc, subj.left_edge.i, subj.right_edge.i)
+        if span is None:
+            return None
+        self.used_cues.add(tok.i)
+        paragraph = self.ix.paragraph_of(tok.idx)
+        return Attribution("impersonal", cue_lemma(tok), tok, None, [span], False, tok.idx, paragraph)
 
     def passive_with_agent(self, tok: Token, agent: Token) -> Attribution | None:
         """'The move was first reported by MSNBC', 'Obama will be remembered by historians as a liberal champion':
