@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
@@ -14,6 +15,7 @@ from warehouse.load import load_batch
 from warehouse.rollups import rollups
 from warehouse.tables import TABLES, Field, Table, table
 from warehouse.tables.batches import BatchShapeError, arrow_schema, check_batch, padded, rows_to_arrow
+from warehouse.tables.ddl import create_sql
 from warehouse.tables.doc import COMMAND, render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,7 +44,7 @@ def declared_shape(tables: tuple[Table, ...]) -> dict[str, dict]:
     }
 
 
-def catalog_shape(con) -> dict[str, dict]:
+def catalog_shape(con, partitions: bool = True) -> dict[str, dict]:
     """The same, read from the lake's catalog."""
     shape = {
         name: {"description": comment, "columns": [], "partitioned_by": []}
@@ -56,7 +58,7 @@ def catalog_shape(con) -> dict[str, dict]:
         "ORDER BY table_name, column_index"
     ).fetchall():
         shape[name]["columns"].append((column, type_, comment))
-    for name, column, transform in con.execute(PARTITIONS_SQL).fetchall():
+    for name, column, transform in con.execute(PARTITIONS_SQL).fetchall() if partitions else ():
         shape[name]["partitioned_by"].append(f"{transform}({column})")
     return shape
 
@@ -172,3 +174,15 @@ def test_padding_fills_what_a_synthetic_batch_leaves_out():
     batch_columns = [f.name for f in table("article_versions").fields if f.supply == "batch"]
     assert set(batch_columns) <= set(articles.column_names)
     assert "run_id" not in articles.column_names  # lineage fills it at load time
+
+
+def test_ddl_from_the_declarations_builds_the_declared_tables():
+    con = duckdb.connect()
+    con.execute("ATTACH ':memory:' AS wh")
+    con.execute("USE wh")
+    for declared in TABLES:
+        con.execute(create_sql(declared, partitioned=False))
+    shape = declared_shape(TABLES)
+    for aspect in shape.values():
+        aspect["partitioned_by"] = []
+    assert differences(shape, catalog_shape(con, partitions=False)) == []

@@ -1,8 +1,9 @@
 """Every warehouse table, declared once: columns, types, keys, load rule, partitioning and meaning.
 
-The Arrow schemas batches are built with, the load's SQL, the stage-to-table maps and docs/tables.md are all
-derived from these declarations, and a test holds the migrated catalog to them. Adding a column is one Field in
-the table's declaration plus one numbered migration in sql/migrations/.
+The Arrow schemas batches are built with, the load's SQL, the stage-to-table maps, docs/tables.md and the DDL
+to start a new table's migration from are all derived from these declarations, and a test holds the migrated
+catalog to them. Adding a column is one Field in the table's declaration plus one numbered migration in
+sql/migrations/.
 """
 
 from __future__ import annotations
