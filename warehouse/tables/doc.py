@@ -34,8 +34,9 @@ batches are built with, the load rules of `warehouse/load.py` and this page; a t
 migrations build to them, and every batch is checked against them before it loads.
 
 To add a column: add its `Field` to the table's declaration, add a numbered migration in `sql/migrations/`
-(`ALTER TABLE ... ADD COLUMN` and its `COMMENT`), and run `{COMMAND}`. A new table is declared the same
-way; `uv run python -m warehouse.tables.ddl TABLE` prints the `CREATE TABLE` to start its migration from.
+(`ALTER TABLE ... ADD COLUMN` and its `COMMENT`), and run `{COMMAND}`.
+A new table is declared the same way; `uv run python -m warehouse.tables.ddl TABLE` prints the `CREATE TABLE`
+to start its migration from.
 
 *From* says where a column's value comes from when a batch is loaded: the batch itself (a batch without it is
 refused), the run's lineage, the row's article version, the load, or a later update of the stored row (tables
