@@ -46,6 +46,7 @@ from warehouse.load import load_batch  # noqa: E402
 from warehouse.paths import Home  # noqa: E402
 from warehouse.queries import NamedQuery, named_queries, run_query  # noqa: E402
 from warehouse.state import refresh_figure_conflicts  # noqa: E402
+from warehouse.tables.batches import padded  # noqa: E402
 
 TARGET_S = 1.0
 START_DATE = dt.date(2023, 1, 1)
@@ -457,7 +458,7 @@ class Generator:
             }
         )
         self.loaded = hi
-        return {
+        tables = {
             "article_versions": articles,
             "entities": entities,
             "mentions": mentions,
@@ -468,6 +469,8 @@ class Generator:
             "article_processing": processing,
             "run_batches": run_batches,
         }
+        # the generator leaves some columns empty on purpose (no raw pages behind the articles, no run parameters)
+        return {name: padded(name, table) for name, table in tables.items()}
 
 
 # --------------------------------------------------------------------------------------------- measuring

@@ -26,6 +26,7 @@ from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, write_lock
 from warehouse.load import Replacement
 from warehouse.paths import Home
+from warehouse.tables import stage_tables
 
 
 @dataclass
@@ -305,10 +306,7 @@ class Pipeline:
         return result
 
 
-NLP_TABLES = {
-    "entities": ("entities", "mentions"),
-    "claims": ("claim_rows", "claim_quantities", "claim_dates", "claim_entities"),
-}
+NLP_TABLES = {stage: stage_tables(stage) for stage in ("entities", "claims")}
 
 
 def _merge(rows: dict[str, list[dict]], derived: dict[str, list[dict]], keep_stages: tuple[str, ...]) -> None:

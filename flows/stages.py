@@ -16,19 +16,13 @@ import pyarrow as pa
 from flows.memory import release_freed_memory
 from flows.records import Page
 from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
-from warehouse.load import LOAD_ORDER
+from warehouse.tables import LOAD_ORDER, stage_tables
+from warehouse.tables.batches import rows_to_arrow
 
 #: Languages the NLP stage understands; other articles are loaded with text and metadata only.
 NLP_LANGUAGES = frozenset({"en"})
 #: Which NLP stage produces each derived table, for stamping its version on the rows.
-STAGE_OF_TABLE = {
-    "entities": "entities",
-    "mentions": "entities",
-    "claim_rows": "claims",
-    "claim_quantities": "claims",
-    "claim_dates": "claims",
-    "claim_entities": "claims",
-}
+STAGE_OF_TABLE = {table: stage for stage in ("entities", "claims") for table in stage_tables(stage)}
 #: Every table a batch can carry, in the order the warehouse loads them.
 TABLES = LOAD_ORDER
 
@@ -163,16 +157,7 @@ def analyse_articles(
     """
     from flows.versions import claims_version, entities_stage_version
 
-    out: dict[str, list[dict]] = {
-        "entities": [],
-        "mentions": [],
-        "claim_rows": [],
-        "claim_quantities": [],
-        "claim_dates": [],
-        "claim_entities": [],
-        "quarantine": [],
-        "article_processing": [],
-    }
+    out: dict[str, list[dict]] = {table: [] for table in (*STAGE_OF_TABLE, "quarantine", "article_processing")}
     versions = {"entities": entities_stage_version(aliases or {}), "claims": claims_version()}
     readable = []
     limit = getattr(nlp, "max_length", None)
@@ -360,5 +345,5 @@ def process_pages(
 
 
 def to_arrow(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
-    """Row lists to Arrow tables; the warehouse casts them to the DDL's types by column name."""
-    return {name: pa.Table.from_pylist(rows[name]) for name in TABLES if rows.get(name)}
+    """Row lists to Arrow tables of the declared types; a row with a column too many or too few is refused."""
+    return {name: rows_to_arrow(name, rows[name]) for name in TABLES if rows.get(name)}

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 from warehouse.load import load_batch
+from warehouse.tables.batches import padded
 
 REPO = Path(__file__).resolve().parents[1]
 SQL = REPO / "sql"
@@ -71,7 +72,7 @@ def _load_articles(con: duckdb.DuckDBPyConnection) -> None:
             "claim_dates": found.dates,
             "claim_entities": found.claim_entities,
         }
-        load_batch(con, {table: pa.Table.from_pylist(r) for table, r in rows.items() if r}, LINEAGE)
+        load_batch(con, {table: padded(table, pa.Table.from_pylist(r)) for table, r in rows.items() if r}, LINEAGE)
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from warehouse.tables import table
+
 DATA = Path(__file__).parent / "data" / "claims"
 MIN_OVERLAP = 0.6
 _TOKEN = re.compile(r"\w+")
@@ -200,22 +202,11 @@ def _report(split: str, result: dict[str, float]) -> str:
 # --- tests: constructions ---------------------------------------------------------------------------------------
 
 PUBLISHED = datetime(2024, 10, 29, 12, 0)  # a Tuesday
-CLAIM_KEYS = {
-    "claim_id",
-    "article_id",
-    "speaker_entity_id",
-    "speaker_text",
-    "speaker_kind",
-    "cue",
-    "content",
-    "content_start",
-    "content_end",
-    "is_direct",
-    "polarity",
-    "hedged",
-    "hedge_cues",
-    "sentence_index",
-}
+
+
+def batch_keys(name: str) -> set[str]:
+    """The columns a batch of the table must carry, from its declaration."""
+    return set(table(name).supplied("batch"))
 
 
 def extract(text: str, published: datetime | None = PUBLISHED):
@@ -239,25 +230,10 @@ def single(text: str) -> dict:
 
 def test_row_keys_are_exactly_the_columns():
     found = extract('"We are ready," said Mayor John Smith on Monday, adding that about 300 police were on duty.')
-    assert found.claims and all(set(c) == CLAIM_KEYS for c in found.claims)
-    assert all(
-        set(q)
-        == {
-            "claim_id",
-            "surface",
-            "value",
-            "unit",
-            "approximate",
-            "comparator",
-            "low",
-            "high",
-            "start_char",
-            "end_char",
-        }
-        for q in found.quantities
-    )
-    assert all(set(d) == {"claim_id", "surface", "date_from", "date_to", "granularity"} for d in found.dates)
-    assert all(set(e) == {"claim_id", "entity_id"} for e in found.claim_entities)
+    assert found.claims and all(set(c) == batch_keys("claim_rows") for c in found.claims)
+    assert found.quantities and all(set(q) == batch_keys("claim_quantities") for q in found.quantities)
+    assert found.dates and all(set(d) == batch_keys("claim_dates") for d in found.dates)
+    assert all(set(e) == batch_keys("claim_entities") for e in found.claim_entities)
 
 
 def test_claim_ids_are_deterministic():

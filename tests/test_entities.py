@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from transforms.entities import ENTITY_COLUMNS, MENTION_COLUMNS, TRANSFORM_VERSION, LinkedEntities, link_entities
+from transforms.entities import TRANSFORM_VERSION, LinkedEntities, link_entities
 from transforms.gazetteers import entity_id_for
 from transforms.names import normalise_name
 from transforms.nlp import ModelNotFound, load_nlp
+from warehouse.tables import table
 
 DATA = Path(__file__).resolve().parent / "data" / "entities"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -100,12 +101,12 @@ def test_roles_are_captured_and_stripped_from_names(linked):
 def test_output_columns_offsets_and_sentences(linked):
     for text, result in linked.values():
         for record in result.entities:
-            assert tuple(record) == ENTITY_COLUMNS
+            assert tuple(record) == table("entities").supplied("batch")
             assert record["kind"] in {"PERSON", "ORG", "GPE", "LOC", "NORP"}
         ids = {e["entity_id"] for e in result.entities}
         assert len(ids) == len(result.entities)
         for m in result.mentions:
-            assert tuple(m) == MENTION_COLUMNS
+            assert tuple(m) == table("mentions").supplied("batch")
             assert text[m["start_char"] : m["end_char"]] == m["surface"]
             assert m["entity_id"] in ids and m["method"] in {"gazetteer", "ner", "coref", "alias"}
             assert m["sentence_index"] >= 0

@@ -9,6 +9,7 @@ import pyarrow as pa
 from warehouse.lake import open_writer
 from warehouse.load import load_batch
 from warehouse.state import replace_clusters
+from warehouse.tables.batches import padded
 
 LINEAGE = {"run_id": "r1", "code_version": "test", "transform_version": "t"}
 
@@ -41,7 +42,7 @@ def load(home, claims: list[tuple], clusters: dict[str, str]) -> list[dict]:
         ],
     }
     with open_writer(home) as con:
-        load_batch(con, {k: pa.Table.from_pylist(v) for k, v in tables.items()}, LINEAGE)
+        load_batch(con, {k: padded(k, pa.Table.from_pylist(v)) for k, v in tables.items()}, LINEAGE)
         replace_clusters(con, clusters, LINEAGE)
         cursor = con.execute("SELECT * FROM figure_conflicts ORDER BY basis, cluster_or_topic")
         columns = [d[0] for d in cursor.description]
@@ -143,7 +144,7 @@ def load_texts(
         ],
     }
     with open_writer(home) as con:
-        load_batch(con, {k: pa.Table.from_pylist(v) for k, v in tables.items()}, LINEAGE)
+        load_batch(con, {k: padded(k, pa.Table.from_pylist(v)) for k, v in tables.items()}, LINEAGE)
         replace_clusters(con, {}, LINEAGE)
         cursor = con.execute("SELECT * FROM figure_conflicts ORDER BY basis, cluster_or_topic")
         columns = [d[0] for d in cursor.description]

@@ -32,6 +32,7 @@ from warehouse.lake import connect, open_writer
 from warehouse.load import load_batch
 from warehouse.paths import Home
 from warehouse.state import replace_clusters
+from warehouse.tables.batches import padded
 
 REPO = Path(__file__).resolve().parents[1]
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -193,7 +194,7 @@ def build_warehouse(home: Home) -> dict[str, list[dict]]:
         "quarantine": synthetic_quarantine(),
     }
     with open_writer(home) as con:
-        load_batch(con, {name: pa.Table.from_pylist(rows) for name, rows in tables.items()}, LINEAGE)
+        load_batch(con, {name: padded(name, pa.Table.from_pylist(rows)) for name, rows in tables.items()}, LINEAGE)
         replace_clusters(con, synthetic_clusters(claims), LINEAGE)
     return tables
 

@@ -11,6 +11,7 @@ import pytest
 from warehouse.lake import connect, open_writer
 from warehouse.load import Replacement, load_batch
 from warehouse.migrations import migrate
+from warehouse.tables.batches import padded
 
 OUTLETS = ["Harbor Times", "Northern Ledger", None]
 ENTITIES = [f"person:p{i}" for i in range(6)]
@@ -77,7 +78,7 @@ def claims(article_id: str, n: int) -> list[dict]:
 
 def batch(articles: list[dict], mention_rows: list[dict], claim_rows: list[dict]) -> dict[str, pa.Table]:
     tables = {"article_versions": articles, "mentions": mention_rows, "claim_rows": claim_rows}
-    return {name: pa.Table.from_pylist(rows) for name, rows in tables.items() if rows}
+    return {name: padded(name, pa.Table.from_pylist(rows)) for name, rows in tables.items() if rows}
 
 
 def lineage(run: str) -> dict[str, str]:

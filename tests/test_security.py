@@ -23,6 +23,7 @@ from tests.http_script_server import Reply, ScriptServer
 from warehouse.lake import connect, open_writer
 from warehouse.load import load_batch
 from warehouse.paths import Home
+from warehouse.tables.batches import padded
 
 FAST_FETCH = {"per_host_delay_s": 0.0, "timeout_s": 2.0, "retries": 0}
 COUNTED = ("article_versions", "entities", "mentions", "quarantine", "run_batches")
@@ -82,7 +83,7 @@ def sql_home(tmp_path_factory) -> Home:
     }
     lineage = {"run_id": "r1", "code_version": "test", "transform_version": "test"}
     with open_writer(home) as con:
-        load_batch(con, {table: pa.Table.from_pylist(r) for table, r in rows.items()}, lineage)
+        load_batch(con, {table: padded(table, pa.Table.from_pylist(r)) for table, r in rows.items()}, lineage)
     return home
 
 

@@ -12,6 +12,7 @@ from warehouse.lock import WarehouseLocked, writer_lock
 from warehouse.migrations import latest_version, migration_files
 from warehouse.paths import Home
 from warehouse.queries import QueryError, get_query, named_queries, run_query
+from warehouse.tables.batches import padded
 
 LINEAGE = {"run_id": "run-1", "code_version": "test", "transform_version": "t-1"}
 
@@ -26,7 +27,9 @@ def read_home(tmp_path_factory) -> Home:
 
 
 def _entities(*names: str) -> pa.Table:
-    return pa.Table.from_pylist([{"entity_id": f"person:{n}", "kind": "PERSON", "name": n} for n in names])
+    return padded(
+        "entities", pa.Table.from_pylist([{"entity_id": f"person:{n}", "kind": "PERSON", "name": n} for n in names])
+    )
 
 
 def test_schema_has_a_comment_on_every_table_and_column(home):
@@ -54,8 +57,11 @@ def test_migrations_are_recorded_and_not_reapplied(home):
 def test_same_batch_twice_adds_nothing(home):
     batch = {
         "entities": _entities("ann", "bob", "ann"),
-        "mentions": pa.Table.from_pylist(
-            [{"article_id": "a1", "entity_id": "person:ann", "surface": "Ann", "start_char": 0, "end_char": 3}] * 2
+        "mentions": padded(
+            "mentions",
+            pa.Table.from_pylist(
+                [{"article_id": "a1", "entity_id": "person:ann", "surface": "Ann", "start_char": 0, "end_char": 3}] * 2
+            ),
         ),
     }
     with open_writer(home) as con:
@@ -68,7 +74,7 @@ def test_same_batch_twice_adds_nothing(home):
 
 
 def test_failed_batch_leaves_nothing_behind(home):
-    bad_mentions = pa.Table.from_pylist([{"article_id": "a1", "start_char": "not a number"}])
+    bad_mentions = padded("mentions", pa.Table.from_pylist([{"article_id": "a1", "start_char": "not a number"}]))
     with open_writer(home) as con:
         with pytest.raises(duckdb.Error):
             load_batch(con, {"entities": _entities("ann"), "mentions": bad_mentions}, LINEAGE)

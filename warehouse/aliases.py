@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
+from warehouse.tables.batches import rows_to_arrow
+
 
 class AliasError(ValueError):
     """An alias names an entity the warehouse does not know."""
@@ -35,8 +37,9 @@ def resolve_entity(con: duckdb.DuckDBPyConnection, ref: str, ref_norm: str) -> s
 def add_aliases(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]], entity_id: str, origin: str) -> int:
     """Record (surface, normalised surface) -> entity_id in one transaction; the latest alias wins."""
     now = datetime.now(UTC)
-    rows = pa.Table.from_pylist(
-        [{"alias": s, "alias_norm": n, "entity_id": entity_id, "origin": origin, "created_at": now} for s, n in pairs]
+    rows = rows_to_arrow(
+        "entity_aliases",
+        [{"alias": s, "alias_norm": n, "entity_id": entity_id, "origin": origin, "created_at": now} for s, n in pairs],
     )
     con.execute("BEGIN")
     try:

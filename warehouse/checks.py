@@ -6,9 +6,9 @@ import re
 from datetime import UTC, datetime
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.paths import sql_dir
+from warehouse.tables.batches import rows_to_arrow
 
 ASSERTS = re.compile(r"^--\s*asserts:\s*(.*)$", re.MULTILINE)
 
@@ -33,7 +33,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     if results:
         con.execute("BEGIN")
         try:
-            con.register("check_results", pa.Table.from_pylist(results))
+            con.register("check_results", rows_to_arrow("checks", results))
             con.execute("INSERT INTO checks BY NAME SELECT * FROM check_results")
             con.unregister("check_results")
             con.execute("COMMIT")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import duckdb
-import pyarrow as pa
+
+from warehouse.tables.batches import rows_to_arrow
 
 
 def window_states(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict[tuple[date, date], dict]:
@@ -46,7 +47,7 @@ def record_window(
         "error": (error or None) and error[:1000],
         "updated_at": datetime.now(UTC),
     }
-    con.register("ledger_row", pa.Table.from_pylist([row]))
+    con.register("ledger_row", rows_to_arrow("backfill_windows", [row]))
     try:
         con.execute("INSERT INTO backfill_windows BY NAME SELECT * FROM ledger_row")
     finally:

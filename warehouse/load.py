@@ -11,46 +11,8 @@ import pyarrow as pa
 
 from warehouse import rollups
 from warehouse.faults import crash_point
-
-#: Rows whose key is already present are skipped (and duplicates inside a batch collapse to one).
-UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
-    "raw_pages": ("raw_sha256",),
-    "article_versions": ("article_id",),
-    "entities": ("entity_id",),
-    "quarantine": ("quarantine_id",),
-    "article_processing": ("article_id", "stage", "transform_version"),
-    "run_batches": ("run_id", "batch_index"),
-}
-#: Only rows matching this condition count as "already present" for a unique key: a resolved quarantine row is
-#: history, so the same failure coming back opens a new row beside it.
-KEY_ROWS_THAT_COUNT: dict[str, str] = {"quarantine": "t.resolved_at IS NULL"}
-#: Derived rows come as a group per owner key: a group is loaded only when the owner has none yet.
-GROUP_KEYS: dict[str, str] = {
-    "mentions": "article_id",
-    "claim_rows": "article_id",
-    "claim_quantities": "claim_id",
-    "claim_dates": "claim_id",
-    "claim_entities": "claim_id",
-}
-#: Latest value wins for these keys (incremental state).
-UPSERT_KEYS: dict[str, tuple[str, ...]] = {
-    "watermarks": ("source", "item_key"),
-}
-#: Load order: owners before the rows that point at them.
-LOAD_ORDER = (
-    "raw_pages",
-    "article_versions",
-    "entities",
-    "mentions",
-    "claim_rows",
-    "claim_quantities",
-    "claim_dates",
-    "claim_entities",
-    "article_processing",
-    "quarantine",
-    "watermarks",
-    "run_batches",
-)
+from warehouse.tables import BATCH_WRITER, LOAD_ORDER, Table, table
+from warehouse.tables.batches import check_batch
 
 
 @dataclass
@@ -65,16 +27,12 @@ class LoadResult:
         return self.inserted.get(table, 0)
 
 
-def _with_lineage(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, lineage: Mapping[str, str]) -> pa.Table:
-    columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-    for name, value in lineage.items():
-        if name in columns and name not in rows.column_names:
-            rows = rows.append_column(name, pa.array([value] * rows.num_rows, pa.string()))
+def _with_lineage(declared: Table, rows: pa.Table, lineage: Mapping[str, str]) -> pa.Table:
+    """Fill the declared lineage columns the batch does not carry from the run's lineage."""
+    for name in declared.supplied("lineage"):
+        if name in lineage and name not in rows.column_names:
+            rows = rows.append_column(name, pa.array([lineage[name]] * rows.num_rows, pa.string()))
     return rows
-
-
-#: Tables that get their article's publication day at load time (partitioned by it, like article_versions).
-PUBLICATION_DAY_FROM_ARTICLE = ("claim_rows",)
 
 
 def _with_publication_day(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
@@ -112,35 +70,45 @@ def _stamped(rows: pa.Table, now: datetime) -> pa.Table:
     return rows.append_column("duration_s", pa.array(seconds, pa.float64()))
 
 
-def _insert_sql(table: str) -> str:
-    if table in UNIQUE_KEYS:
-        keys = UNIQUE_KEYS[table]
+def _insert_sql(name: str) -> str:
+    """The statement that writes batch_rows into a table, from its declared load rule.
+
+    An upsert's statement deletes the stored rows the batch replaces; the rows are inserted after it.
+    """
+    rule = table(name).load
+    if rule.kind == "unique":
+        keys = rule.key
         match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in keys)
-        if table in KEY_ROWS_THAT_COUNT:
-            match += f" AND {KEY_ROWS_THAT_COUNT[table]}"
+        if rule.counts_when:
+            match += f" AND {rule.counts_when}"
         return (
-            f"INSERT INTO {table} BY NAME SELECT * FROM (SELECT DISTINCT ON ({', '.join(keys)}) * FROM batch_rows) b "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
+            f"INSERT INTO {name} BY NAME SELECT * FROM (SELECT DISTINCT ON ({', '.join(keys)}) * FROM batch_rows) b "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {name} t WHERE {match})"
         )
-    if table in GROUP_KEYS:
-        key = GROUP_KEYS[table]
+    if rule.kind == "group":
+        (key,) = rule.key
         return (
-            f"INSERT INTO {table} BY NAME SELECT * FROM batch_rows b "
-            f"WHERE b.{key} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = b.{key})"
+            f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows b "
+            f"WHERE b.{key} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {name} t WHERE t.{key} = b.{key})"
         )
-    if table in UPSERT_KEYS:
-        keys = UPSERT_KEYS[table]
-        match = " AND ".join(f"{table}.{k} = b.{k}" for k in keys)
-        return f"DELETE FROM {table} USING batch_rows b WHERE {match}"
-    raise KeyError(f"no load policy for table {table!r}")
+    if rule.kind == "upsert" and rule.writer == BATCH_WRITER:
+        match = " AND ".join(f"{name}.{k} = b.{k}" for k in rule.key)
+        return f"DELETE FROM {name} USING batch_rows b WHERE {match}"
+    raise KeyError(f"no load policy for table {name!r}")
 
 
-#: Rows owned by each stage, children first, for swapping them when a stage is re-run.
-STAGE_TABLES: dict[str, tuple[str, ...]] = {
-    "claims": ("claim_quantities", "claim_dates", "claim_entities", "claim_rows"),
-    "entities": ("mentions",),
-    "extract": ("article_versions",),
-}
+def _replaced_tables(stage: str) -> tuple[str, ...]:
+    """Rows owned by a stage's run on an article, children first, for swapping them when the stage is re-run."""
+    return tuple(t for t in reversed(LOAD_ORDER) if table(t).stage == stage and table(t).per_article)
+
+
+def _owned_by_replaced(name: str) -> str:
+    """Condition on a table's rows that belong to the replaced articles, directly or through their owner."""
+    declared = table(name)
+    if "article_id" in declared.columns:
+        return "article_id IN (SELECT article_id FROM replaced_articles)"
+    (key,) = declared.load.key
+    return f"{key} IN (SELECT {key} FROM {declared.load.owner} WHERE {_owned_by_replaced(declared.load.owner)})"
 
 
 @dataclass(frozen=True)
@@ -181,15 +149,8 @@ def _delete_replaced(con: duckdb.DuckDBPyConnection, replacement: Replacement) -
         for stage in ("claims", "entities", "extract"):
             if stage not in stages:
                 continue
-            for table in STAGE_TABLES[stage]:
-                if table in ("claim_quantities", "claim_dates", "claim_entities"):
-                    owned = (
-                        "claim_id IN (SELECT claim_id FROM claim_rows "
-                        "WHERE article_id IN (SELECT article_id FROM replaced_articles))"
-                    )
-                else:
-                    owned = "article_id IN (SELECT article_id FROM replaced_articles)"
-                con.execute(f"DELETE FROM {table} WHERE {owned}")
+            for name in _replaced_tables(stage):
+                con.execute(f"DELETE FROM {name} WHERE {_owned_by_replaced(name)}")
         nlp_stages = sorted(stages & {"entities", "claims"})
         if nlp_stages:
             con.execute(
@@ -221,6 +182,9 @@ def load_batch(
     unknown = set(tables) - set(LOAD_ORDER)
     if unknown:
         raise KeyError(f"no load policy for tables {sorted(unknown)}")
+    for name, rows in tables.items():
+        if rows is not None and rows.num_rows:
+            check_batch(name, rows, lineage)
     inserted: dict[str, int] = {}
     stamped_at: datetime | None = None
     resolved = 0
@@ -232,25 +196,26 @@ def load_batch(
         if replacement is not None:
             _delete_replaced(con, replacement)
             resolved = _resolve_discoveries(con, replacement.discovered_ok, lineage["run_id"])
-        for table in LOAD_ORDER:
-            rows = tables.get(table)
+        for name in LOAD_ORDER:
+            rows = tables.get(name)
             if rows is None or rows.num_rows == 0:
                 continue
-            rows = _with_lineage(con, table, rows, lineage)
-            if table in PUBLICATION_DAY_FROM_ARTICLE:
+            declared = table(name)
+            rows = _with_lineage(declared, rows, lineage)
+            if "published_date" in declared.supplied("article"):
                 rows = _with_publication_day(con, rows)
-            if table == "run_batches":
+            if name == "run_batches":
                 stamped_at = datetime.now(UTC)
                 rows = _stamped(rows, stamped_at)
             con.register("batch_rows", rows)
             try:
-                result = con.execute(_insert_sql(table)).fetchone()
-                if table in UPSERT_KEYS:
-                    result = con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_rows").fetchone()
+                result = con.execute(_insert_sql(name)).fetchone()
+                if declared.load.kind == "upsert":
+                    result = con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_rows").fetchone()
             finally:
                 con.unregister("batch_rows")
-            inserted[table] = int(result[0]) if result else 0
-            crash_point(f"load:{table}")
+            inserted[name] = int(result[0]) if result else 0
+            crash_point(f"load:{name}")
         rollups.update_superseded(con, docs, lineage["run_id"])
         rollups.apply_changes(con, before, rollups.contributions(con, docs), lineage["run_id"])
         crash_point("load:rollups")

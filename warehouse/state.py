@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from warehouse.faults import crash_point
 from warehouse.paths import sql_dir
+from warehouse.tables.batches import arrow_schema
 
 
 def _with_values(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> None:
@@ -84,7 +85,8 @@ def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str]
             "cluster_id": pa.array(list(assignments.values()), pa.string()),
             "run_id": pa.array([lineage["run_id"]] * len(assignments), pa.string()),
             "transform_version": pa.array([lineage["transform_version"]] * len(assignments), pa.string()),
-        }
+        },
+        schema=arrow_schema("claim_clusters"),
     )
     con.execute("BEGIN")
     try:
