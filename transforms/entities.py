@@ -37,18 +37,6 @@ from transforms.names import normalise_name, same_name_variant, slug_id
 
 TRANSFORM_VERSION = "entities-3"
 KINDS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
-ENTITY_COLUMNS = ("entity_id", "kind", "name", "country_code", "geonames_id", "wikidata_id")
-MENTION_COLUMNS = (
-    "article_id",
-    "entity_id",
-    "surface",
-    "start_char",
-    "end_char",
-    "sentence_index",
-    "role",
-    "label",
-    "method",
-)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -134,8 +122,8 @@ MAX_NAME_TOKENS = 8
 
 @dataclass
 class LinkedEntities:
-    entities: list[dict] = field(default_factory=list)  # ENTITY_COLUMNS, one per distinct entity
-    mentions: list[dict] = field(default_factory=list)  # MENTION_COLUMNS, in text order
+    entities: list[dict] = field(default_factory=list)  # one per distinct entity (warehouse table entities)
+    mentions: list[dict] = field(default_factory=list)  # in text order (warehouse table mentions)
 
 
 @dataclass

@@ -6,20 +6,12 @@ document order (attribution.SpeakerResolver), and the rows with figures, dates a
 """
 
 from transforms.claims.rows import (
-    CLAIM_COLUMNS,
-    CLAIM_ENTITY_COLUMNS,
-    DATE_COLUMNS,
-    QUANTITY_COLUMNS,
     TRANSFORM_VERSION,
     ExtractedClaims,
     extract_claims,
 )
 
 __all__ = [
-    "CLAIM_COLUMNS",
-    "CLAIM_ENTITY_COLUMNS",
-    "DATE_COLUMNS",
-    "QUANTITY_COLUMNS",
     "TRANSFORM_VERSION",
     "ExtractedClaims",
     "extract_claims",

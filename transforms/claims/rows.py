@@ -30,37 +30,6 @@ from transforms.quantities import Quantity, find_quantities
 
 TRANSFORM_VERSION = "claims-5"
 
-CLAIM_COLUMNS = (
-    "claim_id",
-    "article_id",
-    "speaker_entity_id",
-    "speaker_text",
-    "speaker_kind",
-    "cue",
-    "content",
-    "content_start",
-    "content_end",
-    "is_direct",
-    "polarity",
-    "hedged",
-    "hedge_cues",
-    "sentence_index",
-)
-QUANTITY_COLUMNS = (
-    "claim_id",
-    "surface",
-    "value",
-    "unit",
-    "approximate",
-    "comparator",
-    "low",
-    "high",
-    "start_char",
-    "end_char",
-)
-DATE_COLUMNS = ("claim_id", "surface", "date_from", "date_to", "granularity")
-CLAIM_ENTITY_COLUMNS = ("claim_id", "entity_id")
-
 
 @dataclass
 class ExtractedClaims:
