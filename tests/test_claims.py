@@ -328,6 +328,16 @@ def test_a_passive_cue_without_agent_is_a_claim_about_its_subject_without_a_sour
     assert claims_of("It was announced on Thursday.") == []
 
 
+def test_a_question_put_to_someone_is_a_claim_without_a_named_asker():
+    found = claims_of('"We will win," she said when asked whether the party could hold the seat.')
+    assert {(c["cue"], c["content"], c["speaker_text"]) for c in found} == {
+        ("say", "We will win", "she"),
+        ("ask", "whether the party could hold the seat", None),
+    }
+    c = single("Blumenthal was asked whether he knew about the server.")
+    assert (c["cue"], c["content"], c["speaker_kind"]) == ("ask", "whether he knew about the server", "NONE")
+
+
 def test_a_poll_is_the_source_of_the_clause_it_opens_or_closes():
     c = single("In a new CNN poll, 60 percent of voters backed the senator.")
     assert (c["cue"], c["content"]) == ("in", "60 percent of voters backed the senator")

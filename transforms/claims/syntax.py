@@ -8,6 +8,7 @@ from transforms.claims.lexicon import ALL_FRAMES, QUOTE_CUE_MIN_RATE, cue_rate
 from transforms.claims.quotes import QUOTE_CHARS
 from transforms.claims.words import (
     ADVERBIAL_MARKS,
+    ASKED_WHEN,
     DOCUMENT_NOUNS,
     RELATIVE,
     REPORTING_VERBS,
@@ -260,12 +261,18 @@ def agent_of(tok: Token) -> Token | None:
 
 
 def asked_opening(tok: Token) -> tuple[int, int] | None:
-    """'Asked about her vote, Sanders said ...' / 'Asked why he trailed, ...': the question put to the speaker, a
-    claim of its own whose asker the text does not name."""
-    if tok.lower_ != "asked" or tok.tag_ != "VBN" or own_subject(tok) is not None:
+    """'Asked about her vote, Sanders said ...' / '..., she said when asked why he trailed' / 'Blumenthal was asked
+    whether ...': the question put to the speaker, a claim of its own whose asker the text does not name."""
+    if tok.lower_ != "asked" or tok.tag_ != "VBN":
         return None
+    if own_subject(tok) is not None:
+        return None  # "she asked whether": the asker is named
+    asked = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    if asked is not None and asked.tag_ in ("WP", "WDT"):
+        return None  # "Davis, who was asked about ...": the question belongs to the relative clause
+    asked_when = any(c.dep_ in ("mark", "advmod") and c.lower_ in ASKED_WHEN for c in tok.children)
     first = next((t for t in tok.sent if not (t.is_punct or t.is_space or t.text in QUOTE_CHARS)), None)
-    if first is None or first.i != tok.i:
+    if asked is None and not asked_when and (first is None or first.i != tok.i):
         return None
     question = [c for c in tok.children if c.dep_ in ("ccomp", "prep", "dobj", "xcomp", "advcl") and c.i > tok.i]
     if not question:

@@ -40,6 +40,7 @@ FEMALE_NAMES = _list("female_names")
 MALE_NAMES = _list("male_names")
 LABEL_WORDS = _list("label_words")
 ADVERBIAL_MARKS = _list("adverbial_marks")
+ASKED_WHEN = _list("asked_when")
 PERSONAL_PRONOUNS = _list("personal_pronouns")
 FIRST_SECOND = _list("first_second_pronouns")
 THIRD_PERSON = PERSONAL_PRONOUNS - FIRST_SECOND
