@@ -6,7 +6,7 @@ many of them lie inside an annotated cue, per lemma and per lemma + frame (the v
 infinitive, an object, a particle or preposition). Only those counts go into the lexicon, never any text. Run by
 hand after changing the frame definition (transforms/claims/frames.py), from the repository root:
 
-    uv run python bench/build_cue_lexicon.py [--split train] [--min-cues 2]
+    uv run python bench/build_cue_lexicon.py [--split train] [--min-cues 2] [--cache /tmp/polnear-train.spacy]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import spacy
+from spacy.tokens import DocBin
 
 from transforms.claims.frames import frame_of
 from transforms.claims.lexicon import LEXICON_PATH
@@ -59,10 +60,21 @@ def first_annotator_files(split_dir: Path) -> dict[str, Path]:
     return {stem: sorted(paths)[0] for stem, paths in by_stem.items()}
 
 
+def parsed(nlp, texts: list[str], cache: Path | None) -> list:
+    """The texts through the full pipeline, from a DocBin cache when one is given and exists."""
+    if cache is not None and cache.exists():
+        return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    docs = list(nlp.pipe(texts, batch_size=8))
+    if cache is not None:
+        DocBin(docs=docs).to_disk(cache)
+    return docs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="train")
     parser.add_argument("--min-cues", type=int, default=2, help="keep words seen inside a cue at least this often")
+    parser.add_argument("--cache", type=Path, help="DocBin of the split's full parse, written on first use")
     args = parser.parse_args()
     split_dir = POLNEAR / args.split
     if not split_dir.is_dir():
@@ -75,7 +87,7 @@ def main() -> None:
     texts = [(split_dir / "text" / f"{s}.txt").read_text(encoding="utf-8") for s in stems]
     occurrences: collections.Counter = collections.Counter()
     cues: collections.Counter = collections.Counter()
-    for stem, doc in zip(stems, nlp.pipe(texts, batch_size=8), strict=True):
+    for stem, doc in zip(stems, parsed(nlp, texts, args.cache), strict=True):
         quoted = quoted_tokens(doc)
         inside = set()
         for start, end in cue_offsets(anns[stem]):
