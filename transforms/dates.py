@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from transforms.quantities import UNITS_WORDS
+from transforms.quantity_words import UNITS_WORDS
 
 __all__ = ["ResolvedDate", "resolve_dates"]
 

@@ -18,7 +18,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from transforms.quantity_words import (
+    COMPARATORS,
+    CURRENCY_CODES,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    DETERMINERS_OF,
+    GLUED_SCALES,
+    KNOWN_UNITS,
+    MONTHS,
+    NOT_PLURAL,
+    SCALES,
+    STOP,
+    TENS_WORDS,
+    TIME_WORDS,
+    UNIT_SYNONYMS,
+    UNITS_WORDS,
+    YEAR_PREPOSITIONS,
+)
+
 __all__ = ["Quantity", "find_quantities", "canonical_unit"]
+
+_MAX_COMPARATOR = max(len(k) for k in COMPARATORS)
 
 
 @dataclass(frozen=True)
@@ -45,430 +66,13 @@ _TOKEN = re.compile(
     r"US\$|A\$|C\$|HK\$|[$£€¥%]|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+(?:['’][A-Za-z]+)?|[^\sA-Za-z\d]"
 )
 
-#: Number words below twenty (dates read them too).
-UNITS_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS_WORDS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES = {
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-}
-#: Short scales only count when glued to the digits ("$40bn", "€3.2m").
-_GLUED_SCALES = {
-    "k": 1_000,
-    "m": 1_000_000,
-    "mn": 1_000_000,
-    "bn": 1_000_000_000,
-    "b": 1_000_000_000,
-    "tn": 1_000_000_000_000,
-}
-_CURRENCY_SYMBOLS = {
-    "$": "USD",
-    "US$": "USD",
-    "A$": "AUD",
-    "C$": "CAD",
-    "HK$": "HKD",
-    "£": "GBP",
-    "€": "EUR",
-    "¥": "JPY",
-}
-_CURRENCY_CODES = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "chf": "CHF", "cny": "CNY"}
-_CURRENCY_WORDS = {
-    "dollars": "USD",
-    "dollar": "USD",
-    "euros": "EUR",
-    "euro": "EUR",
-    "yen": "JPY",
-    "yuan": "CNY",
-    "rupees": "INR",
-    "roubles": "RUB",
-    "rubles": "RUB",
-}
-
-#: Phrase (lower-case tokens) -> (comparator, approximate). Longest match wins.
-_COMPARATORS: dict[tuple[str, ...], tuple[str, bool]] = {
-    ("about",): ("about", True),
-    ("around",): ("about", True),
-    ("approximately",): ("about", True),
-    ("roughly",): ("about", True),
-    ("some",): ("about", True),
-    ("nearly",): ("about", True),
-    ("almost",): ("about", True),
-    ("close", "to"): ("about", True),
-    ("an", "estimated"): ("about", True),
-    ("estimated",): ("about", True),
-    ("circa",): ("about", True),
-    ("approx",): ("about", True),
-    ("just", "over"): ("over", True),
-    ("just", "under"): ("under", True),
-    ("just", "below"): ("under", True),
-    ("more", "than"): ("over", False),
-    ("over",): ("over", False),
-    ("above",): ("over", False),
-    ("in", "excess", "of"): ("over", False),
-    ("upwards", "of"): ("over", False),
-    ("exceeding",): ("over", False),
-    ("at", "least"): ("at_least", False),
-    ("no", "fewer", "than"): ("at_least", False),
-    ("no", "less", "than"): ("at_least", False),
-    ("a", "minimum", "of"): ("at_least", False),
-    ("not", "less", "than"): ("at_least", False),
-    ("up", "to"): ("up_to", False),
-    ("as", "many", "as"): ("up_to", False),
-    ("as", "much", "as"): ("up_to", False),
-    ("no", "more", "than"): ("up_to", False),
-    ("a", "maximum", "of"): ("up_to", False),
-    ("at", "most"): ("up_to", False),
-    ("as", "high", "as"): ("up_to", False),
-    ("under",): ("under", False),
-    ("fewer", "than"): ("under", False),
-    ("less", "than"): ("under", False),
-    ("below",): ("under", False),
-}
-_MAX_COMPARATOR = max(len(k) for k in _COMPARATORS)
-
-_MONTHS = {
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-}
-_TIME_WORDS = {"a.m", "p.m", "am", "pm", "gmt", "bst", "utc", "cet", "et", "pt", "o'clock", "hrs", "h"}
-_YEAR_PREPOSITIONS = {
-    "in",
-    "since",
-    "by",
-    "of",
-    "until",
-    "till",
-    "from",
-    "between",
-    "and",
-    "before",
-    "after",
-    "during",
-    "to",
-    "through",
-    "early",
-    "late",
-    "mid",
-    "the",
-    "fiscal",
-    "year",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-}
-
-#: Synonyms normalised to one canonical unit (documented in the module docstring).
-_UNIT_SYNONYMS = {
-    "soldiers": "troops",
-    "soldier": "troops",
-    "troops": "troops",
-    "troop": "troops",
-    "forces": "troops",
-    "personnel": "troops",
-    "servicemen": "troops",
-    "servicemembers": "troops",
-    "service members": "troops",
-    "persons": "people",
-    "person": "people",
-    "people": "people",
-    "percent": "percent",
-    "per cent": "percent",
-    "%": "percent",
-    "pct": "percent",
-    "percentage points": "percentage points",
-    "percentage point": "percentage points",
-    "km": "kilometres",
-    "kilometers": "kilometres",
-    "kilometre": "kilometres",
-    "kilometer": "kilometres",
-}
-#: Counted nouns that do not end in -s (or that are singular but common after "one").
-_KNOWN_UNITS = {
-    "people",
-    "children",
-    "aircraft",
-    "personnel",
-    "staff",
-    "police",
-    "cattle",
-    "sheep",
-    "fish",
-    "livestock",
-    "women",
-    "men",
-    "militia",
-    "infantry",
-    "percent",
-    "km",
-    "kg",
-    "mph",
-    "km/h",
-    "tonnes",
-    "barrels",
-    "soldier",
-    "person",
-    "child",
-    "woman",
-    "man",
-    "civilian",
-    "vehicle",
-    "tank",
-    "ship",
-    "home",
-    "house",
-    "dozen",
-    "crew",
-    "offspring",
-    "deer",
-    "series",
-    "species",
-    "data",
-    "feet",
-    "foot",
-    "metre",
-    "meter",
-}
-_STOP = {
-    "of",
-    "in",
-    "to",
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "for",
-    "from",
-    "by",
-    "with",
-    "on",
-    "at",
-    "per",
-    "each",
-    "as",
-    "was",
-    "were",
-    "had",
-    "have",
-    "has",
-    "is",
-    "are",
-    "be",
-    "been",
-    "being",
-    "will",
-    "would",
-    "could",
-    "should",
-    "may",
-    "might",
-    "can",
-    "did",
-    "do",
-    "does",
-    "that",
-    "this",
-    "these",
-    "those",
-    "which",
-    "who",
-    "whom",
-    "it",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "your",
-    "my",
-    "they",
-    "them",
-    "we",
-    "he",
-    "she",
-    "than",
-    "but",
-    "so",
-    "if",
-    "when",
-    "while",
-    "since",
-    "until",
-    "into",
-    "over",
-    "under",
-    "about",
-    "after",
-    "before",
-    "between",
-    "up",
-    "down",
-    "out",
-    "off",
-    "more",
-    "less",
-    "most",
-    "least",
-    "only",
-    "just",
-    "also",
-    "not",
-    "no",
-    "all",
-    "some",
-    "any",
-    "other",
-    "another",
-    "such",
-    "there",
-    "here",
-    "then",
-    "now",
-    "ago",
-    "later",
-    "earlier",
-    "again",
-    "already",
-    "still",
-    "yet",
-    "even",
-    "every",
-    "both",
-    "either",
-    "neither",
-    "across",
-    "towards",
-    "toward",
-    "against",
-    "among",
-    "amid",
-    "during",
-    "through",
-    "within",
-    "without",
-    "around",
-    "says",
-    "said",
-    "according",
-    "including",
-    "like",
-    "unlike",
-    "plus",
-    "minus",
-}
-_NOT_PLURAL = {
-    "this",
-    "its",
-    "his",
-    "hers",
-    "ours",
-    "yours",
-    "theirs",
-    "us",
-    "yes",
-    "was",
-    "has",
-    "is",
-    "as",
-    "less",
-    "unless",
-    "across",
-    "perhaps",
-    "whereas",
-    "always",
-    "afterwards",
-    "towards",
-    "besides",
-    "sometimes",
-    "various",
-    "previous",
-    "serious",
-    "famous",
-    "news",
-    "series",
-    "thus",
-    "plus",
-    "minus",
-    "bonus",
-    "status",
-    "campus",
-    "census",
-    "virus",
-    "versus",
-    "analysis",
-    "basis",
-    "crisis",
-    "thesis",
-    "gas",
-    "bus",
-    "christmas",
-}
-_DETERMINERS_OF = {"the", "its", "their", "his", "her", "our", "these", "those", "all", "them"}
-
 
 def canonical_unit(word: str | None) -> str | None:
     """Lower-case counted noun, with obvious synonyms mapped to one canonical unit."""
     if not word:
         return None
     low = word.lower().replace("’", "'")
-    return _UNIT_SYNONYMS.get(low, low)
+    return UNIT_SYNONYMS.get(low, low)
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -485,7 +89,7 @@ def _digits_value(tok: _Tok) -> Decimal:
 
 def _plural_looking(word: str) -> bool:
     low = word.lower()
-    if not low.isalpha() or len(low) < 3 or low in _NOT_PLURAL or low in _STOP:
+    if not low.isalpha() or len(low) < 3 or low in NOT_PLURAL or low in STOP:
         return False
     return low.endswith("s") and not low.endswith(("ss", "us", "is", "ous"))
 
@@ -510,8 +114,8 @@ class _Parser:
         low = self.low(i)
         if low in ("a", "an") and self.low(i + 1) == "dozen":
             return Decimal(12), i + 2
-        if low in _TENS_WORDS:
-            value, j = _TENS_WORDS[low], i + 1
+        if low in TENS_WORDS:
+            value, j = TENS_WORDS[low], i + 1
             if self.low(j) == "-" and self.low(j + 1) in UNITS_WORDS:
                 value += UNITS_WORDS[self.low(j + 1)]
                 j += 2
@@ -534,16 +138,16 @@ class _Parser:
         if _is_digits(tok):
             value, j = _digits_value(tok), i + 1
             glued = self.tok(j)
-            if glued is not None and glued.start == tok.end and glued.low in _GLUED_SCALES:
-                return value * _GLUED_SCALES[glued.low], j + 1, True
+            if glued is not None and glued.start == tok.end and glued.low in GLUED_SCALES:
+                return value * GLUED_SCALES[glued.low], j + 1, True
         else:
             parsed = self.word_number(i)
             if parsed is None:
                 return None
             value, j = parsed
         scaled = False
-        while self.low(j) in _SCALES:
-            value *= _SCALES[self.low(j)]
+        while self.low(j) in SCALES:
+            value *= SCALES[self.low(j)]
             j += 1
             scaled = True
         return value, j, scaled
@@ -552,24 +156,24 @@ class _Parser:
     def comparator(self, i: int) -> tuple[str, bool, int] | None:
         for size in range(_MAX_COMPARATOR, 0, -1):
             key = tuple(self.low(k) for k in range(i, i + size))
-            if key in _COMPARATORS:
-                comparator, approximate = _COMPARATORS[key]
+            if key in COMPARATORS:
+                comparator, approximate = COMPARATORS[key]
                 return comparator, approximate, i + size
         return None
 
     def is_date_or_time(self, i: int, j: int) -> bool:
         """Days of dates ('Oct. 28', '28 October'), times ('10 a.m.', '10:30') and ordinals ('28th')."""
         prev, prev2 = self.low(i - 1), self.low(i - 2)
-        if prev in _MONTHS or (prev == "." and prev2 in _MONTHS):
+        if prev in MONTHS or (prev == "." and prev2 in MONTHS):
             return True
         nxt = self.low(j)
-        if nxt in _MONTHS or nxt in ("th", "st", "nd", "rd") and self.tok(j).start == self.tok(j - 1).end:
+        if nxt in MONTHS or nxt in ("th", "st", "nd", "rd") and self.tok(j).start == self.tok(j - 1).end:
             return True
-        if nxt == "of" and self.low(j + 1) in _MONTHS:
+        if nxt == "of" and self.low(j + 1) in MONTHS:
             return True
         if nxt == ":" and self.tok(j + 1) is not None and _is_digits(self.tok(j + 1)):
             return True
-        return nxt.rstrip(".") in _TIME_WORDS or (nxt in ("a", "p") and self.low(j + 1) == ".")
+        return nxt.rstrip(".") in TIME_WORDS or (nxt in ("a", "p") and self.low(j + 1) == ".")
 
     def is_year(self, i: int, value: Decimal, had_scale: bool, unit: str | None) -> bool:
         tok = self.tok(i)
@@ -577,7 +181,7 @@ class _Parser:
             return False
         if not 1800 <= value <= 2100:
             return False
-        return unit is None or self.low(i - 1) in _YEAR_PREPOSITIONS
+        return unit is None or self.low(i - 1) in YEAR_PREPOSITIONS
 
     def is_compound_modifier(self, j: int) -> bool:
         """'27-year-old', 'two-week strike', 'five-year-olds': a number glued by a hyphen to a word."""
@@ -618,11 +222,11 @@ class _Parser:
             return "percent", j + 2
         if low == "percentage" and self.low(j + 1) in ("point", "points"):
             return "percentage points", j + 2
-        if low in _CURRENCY_WORDS:
-            return _CURRENCY_WORDS[low], j + 1
-        if low in _CURRENCY_CODES:
-            return _CURRENCY_CODES[low], j + 1
-        if low == "of" and self.low(j + 1) in _DETERMINERS_OF:
+        if low in CURRENCY_WORDS:
+            return CURRENCY_WORDS[low], j + 1
+        if low in CURRENCY_CODES:
+            return CURRENCY_CODES[low], j + 1
+        if low == "of" and self.low(j + 1) in DETERMINERS_OF:
             return self.counted_noun(j + 2, skip_number=True)
         return self.counted_noun(j)
 
@@ -635,11 +239,11 @@ class _Parser:
             tok = self.tok(k)
             if tok is None or not tok.text[0].isalpha():
                 return None, j
-            if tok.low in _KNOWN_UNITS or _plural_looking(tok.text):
+            if tok.low in KNOWN_UNITS or _plural_looking(tok.text):
                 if tok.low == "pounds" and not skip_number:
                     return "pounds", k + 1
                 return canonical_unit(tok.text), k + 1
-            if tok.low in _STOP:
+            if tok.low in STOP:
                 return None, j
         return None, j
 
@@ -663,9 +267,9 @@ class _Parser:
             comparator, approximate, i = found
         if self.low(i) == "between":
             return self.parse_between(start, i + 1, approximate)
-        currency = _CURRENCY_SYMBOLS.get(self.tok(i).text) if self.tok(i) else None
-        if currency is None and self.low(i) in _CURRENCY_CODES and self.tok(i + 1) and _is_digits(self.tok(i + 1)):
-            currency = _CURRENCY_CODES[self.low(i)]
+        currency = CURRENCY_SYMBOLS.get(self.tok(i).text) if self.tok(i) else None
+        if currency is None and self.low(i) in CURRENCY_CODES and self.tok(i + 1) and _is_digits(self.tok(i + 1)):
+            currency = CURRENCY_CODES[self.low(i)]
         if currency is not None:
             i += 1
         parsed = self.number(i)
@@ -694,7 +298,7 @@ class _Parser:
     def range_tail(self, value: Decimal, scaled: bool, j: int, currency: str | None):
         """'4-6', '10,000 to 12,000', '$10 to $12 billion' -> ((low, high), next index), 'invalid' or None."""
         k = j + 1
-        if self.tok(k) is not None and self.tok(k).text in _CURRENCY_SYMBOLS:
+        if self.tok(k) is not None and self.tok(k).text in CURRENCY_SYMBOLS:
             k += 1
         second = self.number(k)
         if second is None:
@@ -708,7 +312,7 @@ class _Parser:
         return (low, high), nxt
 
     def parse_between(self, start: int, i: int, approximate: bool) -> tuple[Quantity, int] | None:
-        currency = _CURRENCY_SYMBOLS.get(self.tok(i).text) if self.tok(i) else None
+        currency = CURRENCY_SYMBOLS.get(self.tok(i).text) if self.tok(i) else None
         if currency is not None:
             i += 1
         first = self.number(i)
@@ -727,7 +331,7 @@ class _Parser:
         if currency is not None:
             return currency, j
         unit, end = self.unit_after(j)
-        if unit == "pounds" and self.low(j - 1) in _SCALES:
+        if unit == "pounds" and self.low(j - 1) in SCALES:
             unit = "GBP"
         return unit, (end if unit is not None else j)
 
@@ -782,12 +386,12 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 _STARTERS = (
-    set(_CURRENCY_SYMBOLS)
-    | set(_CURRENCY_CODES)
+    set(CURRENCY_SYMBOLS)
+    | set(CURRENCY_CODES)
     | set(UNITS_WORDS)
-    | set(_TENS_WORDS)
+    | set(TENS_WORDS)
     | {"a", "an", "between"}
-    | {key[0] for key in _COMPARATORS}
+    | {key[0] for key in COMPARATORS}
 )
 
 
