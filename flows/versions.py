@@ -36,7 +36,8 @@ def _transform_version(module: str) -> str:
     # find_spec of a submodule would import its parent package (and with it spaCy): locate the file by hand
     spec = importlib.util.find_spec(top)
     if spec is not None and spec.submodule_search_locations:
-        source = Path(next(iter(spec.submodule_search_locations)), *rest).with_suffix(".py")
+        path = Path(next(iter(spec.submodule_search_locations)), *rest)
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
         if source.is_file():
             found = _LITERAL_VERSION.findall(source.read_text(encoding="utf-8"))
             if len(found) == 1:
