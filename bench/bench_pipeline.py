@@ -393,6 +393,7 @@ def _group(filename: str, funcname: str) -> str:
 
 def profile_batch(directory: Path, tmp: Path, n: int = BATCH_SIZE, model: str | None = None) -> dict:
     """cProfile extract + transform + load of one batch, in this process (model loaded beforehand)."""
+    from flows.settings import NlpOptions
     from flows.sources import iter_html_dir
     from flows.stages import PARSES, process_pages, shared_nlp, to_arrow
     from warehouse.lake import open_writer
@@ -401,14 +402,15 @@ def profile_batch(directory: Path, tmp: Path, n: int = BATCH_SIZE, model: str | 
 
     pages = [p for _, p in zip(range(n), iter_html_dir(str(directory)), strict=False)]
     nlp = shared_nlp(model)
-    process_pages(pages[:5], frozenset(), {}, model)  # warm the code paths, untimed
+    options = NlpOptions(model=model)
+    process_pages(pages[:5], frozenset(), {}, options)  # warm the code paths, untimed
     PARSES.clear()  # the timed run parses every page, the warm-up's too
     home = Home.resolve(tmp / "profile-home")
     with open_writer(home) as con:
         profiler = cProfile.Profile()
         t0 = time.perf_counter()
         profiler.enable()
-        rows = process_pages(pages, frozenset(), {}, model)
+        rows = process_pages(pages, frozenset(), {}, options)
         timings = rows.pop("stage_seconds")[0]
         rows["watermarks"] = []
         rows.pop("unchanged", None)

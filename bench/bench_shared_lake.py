@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from bench_warehouse import Corpus, Generator, QueryTiming, choose_params, query_context, timed_fetch  # noqa: E402
 from lake_servers import environment, moto_s3, postgres_cluster, shared_lake_env  # noqa: E402
 
+from flows.settings import load_settings  # noqa: E402
 from warehouse.lake import connect, open_writer  # noqa: E402
 from warehouse.load import load_batch  # noqa: E402
 from warehouse.paths import Home  # noqa: E402
@@ -74,12 +75,12 @@ def _load(home: Home, args: argparse.Namespace) -> tuple[float, dict[str, str]]:
 
 
 def bench_queries(args: argparse.Namespace, lake_envs: dict[str, dict[str, str]], root: Path) -> dict:
-    homes = {lake: Home.resolve(root / lake.replace("+", "-")) for lake in LAKES}
     load_s, params, cons = {}, {}, {}
     for lake in LAKES:
         with environment(lake_envs[lake]):
-            load_s[lake], params[lake] = _load(homes[lake], args)
-            cons[lake] = connect(homes[lake], read_only=True)
+            home = load_settings(home=str(root / lake.replace("+", "-"))).lake_home()
+            load_s[lake], params[lake] = _load(home, args)
+            cons[lake] = connect(home, read_only=True)
         print(f"  loaded {args.articles:,} articles into {lake} in {load_s[lake]:.1f}s", flush=True)
     rows = []
     for query in named_queries().values():
@@ -154,7 +155,7 @@ def bench_writers(args: argparse.Namespace, postgres, s3, root: Path) -> dict:
     result = {}
     for label, groups in (("one writer", [dirs]), ("two writers", [[dirs[0]], [dirs[1]]])):
         lake_env = shared_lake_env(postgres, s3)
-        with environment(lake_env), open_writer(Home.resolve(root / "setup")):
+        with environment(lake_env), open_writer(load_settings(home=str(root / "setup")).lake_home()):
             pass  # the schema exists before the clock starts, as on a lake in use
         articles, seconds = _run_writers(groups, {**env, **lake_env}, root / label.replace(" ", "-"))
         result[label] = {"articles": articles, "seconds": seconds, "articles_per_s": articles / seconds}

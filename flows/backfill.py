@@ -15,6 +15,7 @@ from prefect.runtime import flow_run
 from flows.ingest import fetch_config, ingest_remote
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Source
+from flows.settings import load_settings, parse_duration
 from flows.sources import iter_warc
 from flows.windows import ArticleInWindow, Window, read_warc_list, split_windows, warcs_for_window
 from warehouse import ledger, state
@@ -47,18 +48,20 @@ def ingest_window_flow(
     url_files: list[str] | None = None,
     warcs: list[str] | None = None,
     home: str | None = None,
-    allow_private: bool = False,
+    allow_private: bool | None = None,
     fetch_options: dict | None = None,
     model: str | None = None,
-    batch_size: int = 100,
+    batch_size: int | None = None,
 ) -> dict:
     """Ingest what was published in one window: dated sitemap and URL-list entries, WARC records."""
     window = Window(_as_date(window_start), _as_date(window_end))
-    config = fetch_config(allow_private, None, fetch_options)
-    warehouse_home = Home.resolve(home)
+    settings = load_settings(home=home, batch_size=batch_size, allow_private=allow_private, spacy_model=model)
+    batch_size, allow_private = settings.batch_size, settings.allow_private
+    config = fetch_config(settings, None, fetch_options)
+    warehouse_home = settings.lake_home()
     params = {"window": window.label, "sitemaps": sitemaps, "url_files": url_files, "warcs": len(warcs or [])}
     with open_writer(warehouse_home, wait_s=DEFAULT_LOAD_WAIT_S, hold_lock=False) as con:
-        pipeline = Pipeline(con, warehouse_home, "backfill", params, model)
+        pipeline = Pipeline(con, warehouse_home, "backfill", params, settings)
         remote = [Source("sitemap", u) for u in sitemaps or []]
         if remote or url_files:
             ingest_remote(pipeline, remote, list(url_files or []), config, batch_size, keep=_published_in(window))
@@ -97,19 +100,17 @@ def backfill_flow(
     warcs: list[str] | None = None,
     home: str | None = None,
     concurrency: int = 1,
-    allow_private: bool = False,
+    allow_private: bool | None = None,
     fetch_options: dict | None = None,
     model: str | None = None,
 ) -> dict:
     """Run every unfinished window of the range; finished windows are skipped, failed ones retried."""
-    from flows.config import parse_duration
-
     warc_paths = list(warcs or [])
     if warc_list:
         warc_paths += read_warc_list(Path(warc_list).read_text(encoding="utf-8"), warc_base_url)
     sources = {"sitemaps": sorted(sitemaps or []), "url_files": sorted(url_files or []), "warcs": sorted(warc_paths)}
     bid = backfill_id(sources)
-    warehouse_home = Home.resolve(home)
+    warehouse_home = load_settings(home=home).lake_home()
     windows = split_windows(_as_date(date_from), _as_date(date_to), parse_duration(window))
     with open_writer(warehouse_home, wait_s=DEFAULT_LOAD_WAIT_S) as con:
         states = ledger.window_states(con, bid)

@@ -6,10 +6,13 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from warehouse.paths import Home
+if TYPE_CHECKING:
+    from flows.settings import Settings
+    from warehouse.paths import Home
 
 SQL_FORMATS = ("table", "csv", "json", "parquet")
 
@@ -33,11 +36,24 @@ class FriendlyGroup(click.Group):
 def _home_option(func):
     return click.option(
         "--home",
-        envvar="WIREHOUSE_HOME",
-        default="./data",
-        show_default=True,
-        help="Warehouse home directory (env WIREHOUSE_HOME).",
+        default=None,
+        help="Warehouse home directory (default: setting home, env WIREHOUSE_HOME, else ./data).",
     )(func)
+
+
+def _settings(config: str | None = None, require_config: bool = False, **flags) -> Settings:
+    """The settings with this command's flags on top (None: not given); arms the crash-test hook if set."""
+    from flows.settings import load_settings
+    from warehouse.faults import arm
+
+    settings = load_settings(config, require_config=require_config, **flags)
+    arm(settings.crash_at)
+    return settings
+
+
+def _lake(home: str | None, config: str | None = None) -> Home:
+    """The warehouse home of the settings, --home first."""
+    return _settings(config, home=home).lake_home()
 
 
 @click.group(cls=FriendlyGroup)
@@ -102,9 +118,9 @@ def _print_summary(summary: dict) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="WARC file, .warc or .warc.gz (repeatable).",
 )
-@click.option("--batch-size", default=100, show_default=True, help="Articles per task.")
+@click.option("--batch-size", type=int, default=None, help="Articles per task (default: the batch_size setting).")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
-@click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
+@click.option("--model", default=None, help="spaCy pipeline name or path (default: setting spacy_model).")
 @click.option("--wait", "wait_s", default=600.0, show_default=True, help="Seconds a load waits for another commit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--workers", default=1, show_default=True, help="Worker processes for extraction and NLP.")
@@ -130,7 +146,8 @@ def ingest(
     """Discover, fetch, extract, transform and load the given sources."""
     if not any((feeds, sitemaps, url_files, html_dirs, warcs)):
         raise click.UsageError("give at least one source: --feed, --sitemap, --urls, --html-dir or --warc")
-    _use_served_prefect(home)
+    settings = _settings(home=home, batch_size=batch_size, allow_private=allow_private or None, spacy_model=model)
+    _use_served_prefect(settings.home)
     from flows.ingest import ingest_flow
 
     summary = ingest_flow(
@@ -139,10 +156,11 @@ def ingest(
         url_files=list(url_files),
         html_dirs=list(html_dirs),
         warcs=list(warcs),
-        home=home,
-        batch_size=batch_size,
-        allow_private=allow_private,
-        model=model,
+        home=settings.home,
+        batch_size=settings.batch_size,
+        allow_private=settings.allow_private,
+        model=settings.spacy_model,
+        fetch_options=settings.fetch_options(),
         wait_for_lock_s=wait_s,
         workers=workers,
         dask_address=dask_address,
@@ -173,12 +191,13 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     from warehouse.queries import QueryError, check_read_only
 
     output_path_ok(output)
+    lake = _lake(home)
     try:
         if write:
-            with open_writer(Home.resolve(home)) as con:
+            with open_writer(lake) as con:
                 result = fetch_result(con.execute(query), fmt)
         else:
-            con = connect(Home.resolve(home), read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
+            con = connect(lake, read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
             check_read_only(con, query)
             result = fetch_result(con.execute(query), fmt)
     except QueryError as exc:
@@ -222,7 +241,7 @@ def query(name, params, list_queries, fmt, output, home):
         given[key.strip()] = value
     try:
         named = get_query(name)
-        con = connect(Home.resolve(home), read_only=True)
+        con = connect(_lake(home), read_only=True)
         result = fetch_result(run_query(con, named, given), fmt)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
@@ -243,6 +262,7 @@ def demo(serve, port, home):
     if serve:
         serve_forever(port=port)
         return
+    home = _settings(home=home).home
     _use_served_prefect(home)
     run_demo(home)
 
@@ -260,7 +280,7 @@ def status(config_path, home):
     """Warehouse size, rows per table, latest runs and snapshots, sources, schedules, quarantine counts."""
     from flows.status import print_status
 
-    print_status(Home.resolve(home), config_path=Path(config_path))
+    print_status(_lake(home, config_path), config_path=Path(config_path))
 
 
 @main.command()
@@ -271,15 +291,19 @@ def status(config_path, home):
     default=None,
     help="Only this stage (default: every stale stage).",
 )
-@click.option("--batch-size", default=100, show_default=True)
-@click.option("--model", envvar="WIREHOUSE_SPACY_MODEL", default=None, help="spaCy pipeline name or path.")
+@click.option("--batch-size", type=int, default=None, help="Articles per task (default: the batch_size setting).")
+@click.option("--model", default=None, help="spaCy pipeline name or path (default: setting spacy_model).")
 @_home_option
 def reprocess(since, stage, batch_size, model, home):
     """Re-run stages whose code version changed, from stored raw bytes, without fetching."""
-    _use_served_prefect(home)
+    settings = _settings(home=home, batch_size=batch_size, spacy_model=model)
+    _use_served_prefect(settings.home)
     from flows.reprocess import reprocess_flow
 
-    _print_summary(reprocess_flow(home=home, since=since, stage=stage, batch_size=batch_size, model=model))
+    summary = reprocess_flow(
+        home=settings.home, since=since, stage=stage, batch_size=settings.batch_size, model=settings.spacy_model
+    )
+    _print_summary(summary)
 
 
 @main.command("quarantine")
@@ -298,7 +322,7 @@ def quarantine_cmd(stage, fmt, limit, include_resolved, home):
     from flows.output import fetch_result, write_result
     from warehouse.lake import connect
 
-    con = connect(Home.resolve(home), read_only=True)
+    con = connect(_lake(home), read_only=True)
     columns = "stage, error_class, url, message, source, source_ref, raw_sha256, created_at"
     if include_resolved:
         columns += ", resolved_at, resolved_by_run"
@@ -317,10 +341,11 @@ def quarantine_cmd(stage, fmt, limit, include_resolved, home):
 @_home_option
 def retry_quarantined(stage, allow_private, home):
     """Try quarantined inputs again; those that succeed leave quarantine."""
-    _use_served_prefect(home)
+    settings = _settings(home=home, allow_private=allow_private or None)
+    _use_served_prefect(settings.home)
     from flows.reprocess import retry_quarantined_flow
 
-    _print_summary(retry_quarantined_flow(home=home, stage=stage, allow_private=allow_private))
+    _print_summary(retry_quarantined_flow(home=settings.home, stage=stage, allow_private=settings.allow_private))
 
 
 @main.command()
@@ -333,7 +358,7 @@ def compact(expire_older_than, home):
     from warehouse.lake import open_writer
     from warehouse.maintenance import compact as compact_lake
 
-    with open_writer(Home.resolve(home)) as con:
+    with open_writer(_lake(home)) as con:
         result = compact_lake(con, expire_older_than)
     click.echo(
         f"data files {result.files_before} -> {result.files_after}; "
@@ -356,7 +381,7 @@ def alias_add(surface, canonical, home):
     from warehouse.aliases import add_aliases, resolve_entity
     from warehouse.lake import open_writer
 
-    with open_writer(Home.resolve(home)) as con:
+    with open_writer(_lake(home)) as con:
         entity_id = resolve_entity(con, canonical, normalise_name(canonical))
         add_aliases(con, [(surface, normalise_name(surface))], entity_id, "user")
     click.echo(f"{surface!r} -> {entity_id}; run 'wirehouse reprocess --stage entities' to apply it to stored rows")
@@ -372,7 +397,7 @@ def alias_merge(keep, other, home):
     from warehouse.aliases import add_aliases, resolve_entity, surfaces_of
     from warehouse.lake import open_writer
 
-    with open_writer(Home.resolve(home)) as con:
+    with open_writer(_lake(home)) as con:
         keep_id = resolve_entity(con, keep, normalise_name(keep))
         other_id = resolve_entity(con, other, normalise_name(other))
         if keep_id == other_id:
@@ -391,7 +416,7 @@ def alias_list(fmt, home):
     from warehouse.aliases import list_aliases
     from warehouse.lake import connect
 
-    write_table(list_aliases(connect(Home.resolve(home), read_only=True)), fmt)
+    write_table(list_aliases(connect(_lake(home), read_only=True)), fmt)
 
 
 @main.command()
@@ -435,20 +460,16 @@ def backfill(
     home,
 ):
     """Ingest a date range window by window; re-running resumes where it stopped."""
-    _use_served_prefect(home)
+    settings = _settings(config_path, require_config=bool(source_name), home=home, allow_private=allow_private or None)
+    _use_served_prefect(settings.home)
     from flows.backfill import backfill_flow
 
-    sitemaps, url_files, warcs, fetch_options = list(sitemaps), list(url_files), list(warcs), None
+    sitemaps, url_files, warcs = list(sitemaps), list(url_files), list(warcs)
     if source_name:
-        from flows.config import load_config
-
-        config = load_config(config_path)
-        source = config.source(source_name)
+        source = settings.source(source_name)
         sitemaps += source.sitemaps
         url_files += source.url_files
         warcs += source.warcs
-        fetch_options = config.fetch or None
-        allow_private = allow_private or config.allow_private
     if not (sitemaps or url_files or warcs or warc_list):
         raise click.UsageError("give a source: --source, --sitemap, --urls, --warc-list or --warc")
     result = backfill_flow(
@@ -460,10 +481,10 @@ def backfill(
         warc_list=warc_list,
         warc_base_url=warc_base_url,
         warcs=warcs,
-        home=home,
+        home=settings.home,
         concurrency=concurrency,
-        allow_private=allow_private,
-        fetch_options=fetch_options,
+        allow_private=settings.allow_private,
+        fetch_options=settings.fetch_options(),
     )
     click.echo(
         f"backfill {result['backfill_id']}: {result['windows']} windows, {result['skipped']} skipped (done before), "
@@ -491,10 +512,9 @@ def backfill(
 )
 def serve(config_path, limit):
     """Run the configured sources on their schedules (starts a local Prefect server unless PREFECT_API_URL)."""
-    from flows.config import load_config
     from flows.schedules import serve as serve_schedules
 
-    serve_schedules(load_config(config_path), limit=limit)
+    serve_schedules(_settings(config_path, require_config=True), limit=limit)
 
 
 @main.command()
@@ -514,7 +534,7 @@ def report(date_from, date_to, entity, output, home):
     start, end = (d.date() if d else None for d in (date_from, date_to))
     if start and end and start > end:
         raise click.UsageError(f"--from {start} is after --to {end}")
-    con = connect(Home.resolve(home), read_only=True)
+    con = connect(_lake(home), read_only=True)
     try:
         data = load_report(con, start, end, entity)
     except EntityNotFound as exc:

@@ -13,8 +13,8 @@ def run_demo(home: str | None, console: Console | None = None) -> dict:
     from flows.ingest import ingest_flow
     from flows.output import write_table
     from flows.report_text import print_run_summary
+    from flows.settings import load_settings
     from warehouse.lake import connect
-    from warehouse.paths import Home
     from warehouse.queries import named_queries, run_query
 
     console = console or Console()
@@ -24,7 +24,7 @@ def run_demo(home: str | None, console: Console | None = None) -> dict:
         )
         summary = ingest_flow(feeds=site.feed_urls(), sitemaps=site.sitemap_urls(), home=home, allow_private=True)
     print_run_summary(summary, console)
-    con = connect(Home.resolve(home), read_only=True)
+    con = connect(load_settings(home=home).lake_home(), read_only=True)
     queries = named_queries()
     for name in DEMO_QUERIES:
         if name in queries:

@@ -37,8 +37,8 @@ class DaskExecutor(Executor):
         self.client.close()
 
 
-def make_executor(workers: int = 1, dask_address: str | None = None, model: str | None = None) -> Executor:
-    """Where batches run; model is not loaded here (workers load it with their first article to parse)."""
+def make_executor(workers: int = 1, dask_address: str | None = None) -> Executor:
+    """Where batches run; no model is loaded here (workers load it with their first article to parse)."""
     if dask_address:
         return DaskExecutor(dask_address)
     if workers <= 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -15,13 +16,11 @@ from flows.executors import make_executor, parallelism
 from flows.fetching import BlockedAddress, FetchConfig
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Page, Source
+from flows.settings import Settings, load_settings
 from flows.warc import RemoteWarcFailed, WarcTally
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import Replacement, load_batch
-from warehouse.paths import Home
-
-DEFAULT_BATCH_SIZE = 100
 
 
 def local_pages(
@@ -54,11 +53,12 @@ def local_pages(
             )
 
 
-def fetch_config(allow_private: bool, user_agent: str | None, options: dict | None = None) -> FetchConfig:
+def fetch_config(settings: Settings, user_agent: str | None = None, options: dict | None = None) -> FetchConfig:
+    """The settings' fetch knobs, with a flow's own options and user agent (flow parameters) on top."""
     overrides = dict(options or {})
     if user_agent:
         overrides["user_agent"] = user_agent
-    return FetchConfig(allow_private=allow_private, **overrides)
+    return replace(settings.fetch, allow_private=settings.allow_private, **overrides)
 
 
 def ingest_remote(
@@ -125,8 +125,8 @@ def ingest_flow(
     html_dirs: list[str] | None = None,
     warcs: list[str] | None = None,
     home: str | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    allow_private: bool = False,
+    batch_size: int | None = None,
+    allow_private: bool | None = None,
     user_agent: str | None = None,
     model: str | None = None,
     wait_for_lock_s: float = DEFAULT_LOAD_WAIT_S,
@@ -138,7 +138,8 @@ def ingest_flow(
     """Ingest every given source into the warehouse at home; a re-run over the same input adds no rows.
 
     incremental=False fetches every listed item again (unchanged pages are still skipped by content hash).
-    fetch_options override FetchConfig fields (per_host_delay_s, timeout_s, ...).
+    fetch_options override FetchConfig fields (per_host_delay_s, timeout_s, ...). Parameters left at None take
+    their value from the settings (wirehouse.toml, then WIREHOUSE_* variables).
     workers > 1 extracts and parses in that many worker processes; dask_address sends that work to a
     Dask cluster instead. Loads always happen here, one transaction per batch.
     """
@@ -147,16 +148,18 @@ def ingest_flow(
         for k, v in dict(feeds=feeds, sitemaps=sitemaps, url_files=url_files, html_dirs=html_dirs, warcs=warcs).items()
         if v
     }
-    config = fetch_config(allow_private, user_agent, fetch_options)
-    warehouse_home = Home.resolve(home)
-    executor = make_executor(workers, dask_address, model)
+    settings = load_settings(home=home, batch_size=batch_size, allow_private=allow_private, spacy_model=model)
+    batch_size = settings.batch_size
+    config = fetch_config(settings, user_agent, fetch_options)
+    warehouse_home = settings.lake_home()
+    executor = make_executor(workers, dask_address)
     with open_writer(warehouse_home, wait_s=wait_for_lock_s, hold_lock=False) as con, executor:
         pipeline = Pipeline(
             con,
             warehouse_home,
             "ingest",
             params,
-            model,
+            settings,
             lock_wait_s=wait_for_lock_s,
             executor=executor,
             in_flight=parallelism(executor, workers),
@@ -165,7 +168,7 @@ def ingest_flow(
         if remote or url_files:
             ingest_remote(pipeline, remote, list(url_files or []), config, batch_size, incremental)
         tallies: dict[str, WarcTally] = {}
-        for batch in batched(local_pages(html_dirs or [], warcs or [], allow_private, tallies), batch_size):
+        for batch in batched(local_pages(html_dirs or [], warcs or [], settings.allow_private, tallies), batch_size):
             pipeline.submit_pages(batch, len(batch))
         if tallies:
             pipeline.reconcile_files(tallies)

@@ -20,6 +20,7 @@ from flows import progress, tasks
 from flows.executors import InlineExecutor
 from flows.memory import release_freed_memory
 from flows.records import Page
+from flows.settings import Settings
 from flows.stages import sha256_bytes
 from flows.versions import code_version
 from warehouse import state
@@ -106,12 +107,14 @@ class Pipeline:
         home: Home,
         flow_name: str,
         params: dict,
-        model: str | None,
+        settings: Settings,
         lock_wait_s: float = DEFAULT_LOAD_WAIT_S,
         executor: Executor | None = None,
         in_flight: int = 1,
     ) -> None:
-        self.con, self.home, self.model, self.params, self.lock_wait_s = con, home, model, params, lock_wait_s
+        self.con, self.home, self.params, self.lock_wait_s = con, home, params, lock_wait_s
+        self.nlp = settings.nlp()
+        self.compact_after_files = settings.auto_compact_files
         self._inline = InlineExecutor()
         self.executor = executor or self._inline
         self.in_flight = max(1, in_flight)
@@ -158,7 +161,7 @@ class Pipeline:
             quote(pages),  # quote: Prefect would otherwise walk every page of the batch to resolve inputs
             known,
             self.aliases,
-            self.model,
+            self.nlp,
             keep_article,
             self._submitted,
         )
@@ -206,7 +209,7 @@ class Pipeline:
         """
         t0 = time.perf_counter()
         to_analyse = stored_articles if stored_articles is not None else rows.get("article_versions", [])
-        derived = tasks.transform_task(quote(to_analyse), self.aliases, self.model, self.summary.batches)
+        derived = tasks.transform_task(quote(to_analyse), self.aliases, self.nlp, self.summary.batches)
         self.timed("transform", t0)
         _merge(rows, derived, keep_stages)
         return self.load(rows, discovered, fetched, replacement)
@@ -297,7 +300,7 @@ class Pipeline:
         self.timed("cluster", t0)
         self.summary.checks = tasks.checks_task(self.con, self.summary.run_id, self.locked)
         t0 = time.perf_counter()
-        tasks.compact_task(self.con, self.locked)
+        tasks.compact_task(self.con, self.locked, self.compact_after_files)
         self.timed("compact", t0)
         progress.reporter.stop()
         self.summary.duration_s = time.perf_counter() - self._clock

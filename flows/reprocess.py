@@ -10,12 +10,12 @@ from flows import tasks
 from flows.ingest import fetch_config
 from flows.pipeline import Pipeline, batched
 from flows.records import Item, Page, Source
+from flows.settings import load_settings
 from flows.versions import claims_version, entities_stage_version
 from transforms.extraction import EXTRACTOR_VERSION
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import Replacement
-from warehouse.paths import Home
 
 STAGES = ("extract", "entities", "claims")
 
@@ -63,16 +63,19 @@ def reprocess_flow(
     home: str | None = None,
     since: str | None = None,
     stage: str | None = None,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     model: str | None = None,
     wait_for_lock_s: float = DEFAULT_LOAD_WAIT_S,
 ) -> dict:
     """Re-run stale stages without fetching: extract from raw bytes, entities and claims from stored text."""
     if stage is not None and stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
-    warehouse_home = Home.resolve(home)
+    settings = load_settings(home=home, batch_size=batch_size, spacy_model=model)
+    batch_size = settings.batch_size
+    warehouse_home = settings.lake_home()
     with open_writer(warehouse_home, wait_s=wait_for_lock_s, hold_lock=False) as con:
-        pipeline = Pipeline(con, warehouse_home, "reprocess", {"since": since, "stage": stage}, model, wait_for_lock_s)
+        params = {"since": since, "stage": stage}
+        pipeline = Pipeline(con, warehouse_home, "reprocess", params, settings, wait_for_lock_s)
         if stage in (None, "extract"):
             reextract(pipeline, since, batch_size)
         for nlp_stage in ("entities", "claims"):
@@ -85,15 +88,17 @@ def reprocess_flow(
 def retry_quarantined_flow(
     home: str | None = None,
     stage: str | None = None,
-    allow_private: bool = False,
-    batch_size: int = 100,
+    allow_private: bool | None = None,
+    batch_size: int | None = None,
     model: str | None = None,
 ) -> dict:
     """Try quarantined inputs again; each one that now succeeds leaves quarantine in the same transaction."""
-    config = fetch_config(allow_private, None)
-    warehouse_home = Home.resolve(home)
+    settings = load_settings(home=home, batch_size=batch_size, allow_private=allow_private, spacy_model=model)
+    batch_size = settings.batch_size
+    config = fetch_config(settings)
+    warehouse_home = settings.lake_home()
     with open_writer(warehouse_home, wait_s=DEFAULT_LOAD_WAIT_S, hold_lock=False) as con:
-        pipeline = Pipeline(con, warehouse_home, "retry-quarantined", {"stage": stage}, model)
+        pipeline = Pipeline(con, warehouse_home, "retry-quarantined", {"stage": stage}, settings)
         rows = state.quarantined(con, stage)
         fetch_rows = [r for r in rows if r["stage"] == "fetch"]
         raw_rows = [r for r in rows if r["stage"] == "extract" and r["raw_sha256"]]

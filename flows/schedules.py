@@ -13,7 +13,7 @@ from contextlib import contextmanager, suppress
 
 import httpx
 
-from flows.config import Config, SourceConfig
+from flows.settings import Settings, SourceConfig
 
 SERVER_START_TIMEOUT_S = 120.0
 SERVER_STOP_TIMEOUT_S = 20.0
@@ -21,16 +21,17 @@ SERVER_STOP_TIMEOUT_S = 20.0
 DEFAULT_RUN_LIMIT = 1
 
 
-def deployment_parameters(source: SourceConfig, config: Config) -> dict:
+def deployment_parameters(source: SourceConfig, settings: Settings) -> dict:
+    """The flow parameters of a source's deployment; lake locations stay out (they may hold passwords)."""
     return {
         **source.ingest_parameters(),
-        "home": config.home,
-        "allow_private": config.allow_private,
-        "fetch_options": config.fetch or None,
+        "home": settings.home,
+        "allow_private": settings.allow_private,
+        "fetch_options": settings.fetch_options(),
     }
 
 
-def build_deployments(config: Config) -> list:
+def build_deployments(config: Settings) -> list:
     """One deployment of the ingest flow per scheduled source (named ingest/<source>)."""
     from flows.backfill import backfill_flow
     from flows.ingest import ingest_flow
@@ -129,7 +130,7 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def serve(config: Config, limit: int | None = DEFAULT_RUN_LIMIT) -> None:
+def serve(config: Settings, limit: int | None = DEFAULT_RUN_LIMIT) -> None:
     """Serve the deployments until interrupted; runs are not paused on shutdown so a restart resumes them.
 
     limit caps the flow runs at a time: with one writer per warehouse, runs side by side only wait for
@@ -140,10 +141,9 @@ def serve(config: Config, limit: int | None = DEFAULT_RUN_LIMIT) -> None:
         from prefect import serve as prefect_serve
 
         from flows.local_server import forget_server, record_server
-        from warehouse.paths import Home
 
         print(f"Prefect API on {api_url} (UI at {api_url.removesuffix('/api')})", flush=True)
-        home = Home.resolve(config.home)
+        home = config.lake_home()
         # one-off commands for this home (wirehouse ingest ...) find the server here instead of starting their own
         record_server(home, api_url)
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -15,12 +14,11 @@ import pyarrow as pa
 
 from flows.memory import release_freed_memory
 from flows.records import Page
+from flows.settings import NlpOptions
 from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
 from warehouse.tables import LOAD_ORDER, stage_tables
 from warehouse.tables.batches import rows_to_arrow
 
-#: Languages the NLP stage understands; other articles are loaded with text and metadata only.
-NLP_LANGUAGES = frozenset({"en"})
 #: Which NLP stage produces each derived table, for stamping its version on the rows.
 STAGE_OF_TABLE = {table: stage for stage in ("entities", "claims") for table in stage_tables(stage)}
 #: Every table a batch can carry, in the order the warehouse loads them.
@@ -148,21 +146,27 @@ def extract_pages(pages: Iterable[Page], known_raw: frozenset[str] = frozenset()
 
 
 def analyse_articles(
-    articles: list[dict], nlp, aliases: Mapping[str, str] | None = None, batch_size: int = 4
+    articles: list[dict],
+    nlp,
+    aliases: Mapping[str, str] | None = None,
+    batch_size: int = 4,
+    options: NlpOptions | None = None,
 ) -> dict[str, list[dict]]:
-    """Entities and claims for the articles in a language the pipeline reads, one parse per article.
+    """Entities and claims for the articles in a language the pipeline reads (options.languages), one parse
+    per article.
 
     Small NLP batches: spaCy pads a batch to its longest article, so one very long page in a batch of 16 costs
     hundreds of MB per worker, for no measurable gain in speed over 4.
     """
     from flows.versions import claims_version, entities_stage_version
 
+    options = options or NlpOptions()
     out: dict[str, list[dict]] = {table: [] for table in (*STAGE_OF_TABLE, "quarantine", "article_processing")}
     versions = {"entities": entities_stage_version(aliases or {}), "claims": claims_version()}
     readable = []
     limit = getattr(nlp, "max_length", None)
     for article in articles:
-        if article.get("language") not in NLP_LANGUAGES:
+        if not options.reads(article):
             continue
         if limit and len(article["text"]) > limit:  # nlp.pipe would raise for it and sink the whole batch
             out["quarantine"].append(
@@ -182,7 +186,7 @@ def analyse_articles(
     # The memory zone frees the strings and lexemes spaCy adds for this batch's words once its rows are out,
     # so a long-lived worker stays flat as the corpus grows instead of keeping every word form it ever saw.
     with nlp.memory_zone():
-        docs = PARSES.docs(nlp, [a["text"] for a in readable], versions, batch_size)
+        docs = PARSES.docs(nlp, [a["text"] for a in readable], versions, batch_size, options.reuse_parses)
         _analyse_docs(docs, readable, aliases, versions, out)
     out["nlp_reused"] = [{"articles": PARSES.take_reused()}]
     for table, stage_name in STAGE_OF_TABLE.items():
@@ -212,11 +216,14 @@ class ParseCache:
         pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}:{','.join(nlp.pipe_names)}"
         return f"{digest}/{pipeline}/{versions.get('entities')}/{versions.get('claims')}"
 
-    def docs(self, nlp, texts: list[str], versions: Mapping[str, str], batch_size: int) -> Iterator:
-        """Docs for texts in order: parsed once per distinct text, the copies rebuilt from the stored parse."""
+    def docs(self, nlp, texts: list[str], versions: Mapping[str, str], batch_size: int, reuse: bool = True) -> Iterator:
+        """Docs for texts in order: parsed once per distinct text, the copies rebuilt from the stored parse.
+
+        reuse=False (the reuse_parses setting) parses every copy again.
+        """
         from spacy.tokens import Doc
 
-        if os.environ.get(REUSE_ENV) == "0":
+        if not reuse:
             yield from nlp.pipe(texts, batch_size=batch_size)
             return
         keys = [self.key(nlp, t, versions) for t in texts]
@@ -256,8 +263,6 @@ class ParseCache:
         return reused
 
 
-#: Set to 0 to parse every copy again.
-REUSE_ENV = "WIREHOUSE_REUSE_PARSES"
 #: One per process (worker processes have their own).
 PARSES = ParseCache()
 
@@ -308,11 +313,11 @@ def _analyse_docs(docs, readable: list[dict], aliases, versions: dict[str, str],
 
 
 @lru_cache(maxsize=2)
-def shared_nlp(name: str | None):
+def shared_nlp(name: str | None, use_blis: bool = False):
     """One spaCy pipeline per process (worker processes load their own once), on first use."""
     from transforms.nlp import load_nlp
 
-    return load_nlp(name)
+    return load_nlp(name, use_blis)
 
 
 def drop_articles(rows: dict[str, list[dict]], keep: Callable[[dict], bool]) -> None:
@@ -327,7 +332,7 @@ def process_pages(
     pages: list[Page],
     known_raw: frozenset[str],
     aliases: Mapping[str, str],
-    model: str | None,
+    options: NlpOptions,
     keep_article: Callable[[dict], bool] | None = None,
 ) -> dict[str, list[dict]]:
     """Extract and transform one batch: the CPU-bound part, run in this or a worker process."""
@@ -336,8 +341,9 @@ def process_pages(
     if keep_article is not None:
         drop_articles(rows, keep_article)
     extracted = time.perf_counter()
-    if any(a.get("language") in NLP_LANGUAGES for a in rows["article_versions"]):
-        for name, values in analyse_articles(rows["article_versions"], shared_nlp(model), aliases).items():
+    if any(options.reads(a) for a in rows["article_versions"]):
+        nlp = shared_nlp(options.model, options.use_blis)
+        for name, values in analyse_articles(rows["article_versions"], nlp, aliases, options=options).items():
             rows.setdefault(name, []).extend(values)
     rows["stage_seconds"] = [{"extract": extracted - started, "transform": time.perf_counter() - extracted}]
     release_freed_memory()

@@ -43,9 +43,9 @@ def next_run(cron: str | None, interval, after: datetime) -> datetime | None:
 
 
 def print_schedules(config_path: Path, console: Console) -> None:
-    from flows.config import load_config
+    from flows.settings import load_settings
 
-    config = load_config(config_path)
+    config = load_settings(config_path, require_config=True)
     table = Table(title=f"schedules ({config_path})", header_style="bold")
     for column in ("source", "schedule", "next run (UTC)"):
         table.add_column(column)

@@ -15,6 +15,7 @@ from prefect.context import FlowRunContext
 from flows import sources
 from flows.fetching import FetchConfig, Validators, fetch_many
 from flows.records import Item, Page, Source
+from flows.settings import NlpOptions
 from flows.stages import analyse_articles, extract_pages, process_pages, quarantine_row, shared_nlp, to_arrow
 from warehouse import state
 from warehouse.checks import run_checks
@@ -133,23 +134,23 @@ def process_task(
     pages: list[Page],
     known_raw: frozenset[str],
     aliases: dict[str, str],
-    model: str | None,
+    nlp: NlpOptions,
     keep_article: Callable[[dict], bool] | None,
     batch_index: int,
 ) -> dict[str, list[dict]]:
     """Extract and transform one batch on the executor (here, a worker process or a Dask worker)."""
-    rows = executor.submit(process_pages, pages, known_raw, aliases, model, keep_article).result()
+    rows = executor.submit(process_pages, pages, known_raw, aliases, nlp, keep_article).result()
     crash_point("extract:done")
-    if any(a.get("language") == "en" for a in rows["article_versions"]):
+    if any(nlp.reads(a) for a in rows["article_versions"]):
         crash_point("transform:done")
     return rows
 
 
 @task(name="transform", cache_policy=NO_CACHE, task_run_name="transform-batch-{batch_index}")
-def transform_task(articles: list[dict], aliases: dict[str, str], model: str | None, batch_index: int):
-    if not any(a.get("language") == "en" for a in articles):
+def transform_task(articles: list[dict], aliases: dict[str, str], nlp: NlpOptions, batch_index: int):
+    if not any(nlp.reads(a) for a in articles):
         return {}
-    rows = analyse_articles(articles, shared_nlp(model), aliases)
+    rows = analyse_articles(articles, shared_nlp(nlp.model, nlp.use_blis), aliases, options=nlp)
     crash_point("transform:done")
     return rows
 
@@ -179,10 +180,10 @@ def cluster_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) -
 
 
 @task(name="compact", cache_policy=NO_CACHE)
-def compact_task(con, lock: Callable[[], AbstractContextManager]) -> CompactionResult | None:
-    """Merge small files once frequent runs have left too many (DuckLake's own merge and cleanup)."""
+def compact_task(con, lock: Callable[[], AbstractContextManager], threshold: int) -> CompactionResult | None:
+    """Merge small files once frequent runs have left more than threshold (DuckLake's own merge and cleanup)."""
     with lock():
-        if not needs_compaction(con):
+        if not needs_compaction(con, threshold):
             return None
         return compact(con)
 

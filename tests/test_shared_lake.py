@@ -24,6 +24,7 @@ from test_rollups import assert_rollups_match
 
 from flows.cli import main
 from flows.demo_site import DemoSite
+from flows.settings import load_settings
 from warehouse.extensions import EXTENSION_PACKAGES, connect_offline
 from warehouse.lake import WarehouseMissing, connect, data_path, is_shared, open_writer, write_lock
 from warehouse.lock import WarehouseLocked
@@ -35,6 +36,11 @@ REPO = Path(__file__).resolve().parents[1]
 #: A read that takes longer than this while writers work counts as blocked.
 MAX_READ_S = 20.0
 BATCH_SIZE = 2
+
+
+def lake_home(path: Path) -> Home:
+    """The warehouse at path as the settings see it: shared while the lake's variables are set."""
+    return load_settings(home=str(path)).lake_home()
 
 
 # -- fast checks, no servers ---------------------------------------------------------------------------------
@@ -154,7 +160,7 @@ def _finish(run: subprocess.Popen, timeout: float = 600) -> tuple[int, str, str]
 @pytest.fixture(scope="module")
 def one_run(prefect_server, url_lists, tmp_path_factory) -> dict[str, list[tuple]]:
     """One ingest over both lists into a local (SQLite) lake: what the shared lake must hold afterwards."""
-    home = Home.resolve(tmp_path_factory.mktemp("one-run") / "home")
+    home = lake_home(tmp_path_factory.mktemp("one-run") / "home")
     code, _out, err = _finish(_ingest(home.root, url_lists, lake=None))
     assert code == 0, err[-3000:]
     with pytest.MonkeyPatch.context() as local:
@@ -179,7 +185,7 @@ def _read_count(lake: dict[str, str], home: Path) -> tuple[int, int | None, floa
 @pytest.mark.slow
 def test_two_machines_write_one_lake_at_once(one_run, url_lists, lake_env, s3, tmp_path):
     homes = (tmp_path / "machine-a", tmp_path / "machine-b")
-    with environment(lake_env), open_writer(Home.resolve(tmp_path / "setup")):
+    with environment(lake_env), open_writer(lake_home(tmp_path / "setup")):
         pass  # the lake exists before the runs start, so readers can watch from the first moment
     runs = [_ingest(home, (urls,), lake_env) for home, urls in zip(homes, url_lists, strict=True)]
     reads = []
@@ -198,8 +204,8 @@ def test_two_machines_write_one_lake_at_once(one_run, url_lists, lake_env, s3, t
     assert len(reads) >= 3 and max(r[2] for r in reads) < MAX_READ_S
 
     with environment(lake_env):
-        assert contents(Home.resolve(homes[0])) == one_run, "two writers differ from one run over both lists"
-        con = connect(Home.resolve(homes[0]), read_only=True)
+        assert contents(lake_home(homes[0])) == one_run, "two writers differ from one run over both lists"
+        con = connect(lake_home(homes[0]), read_only=True)
         try:
             versions, articles = con.execute(
                 "SELECT count(*), count(DISTINCT article_id) FROM article_versions"
@@ -227,11 +233,11 @@ def test_killed_writer_leaves_the_shared_catalog_consistent(one_run, url_lists, 
     assert code == 0, f"the other writer is unaffected by the kill: {err[-3000:]}"
 
     with environment(lake_env):
-        partial = contents(Home.resolve(homes[1]))
+        partial = contents(lake_home(homes[1]))
         for table, rows in partial.items():
             if table not in RECOMPUTED:
                 assert set(rows) <= set(one_run[table]), f"{table} has rows an uninterrupted run never writes"
-        con = connect(Home.resolve(homes[1]), read_only=True)
+        con = connect(lake_home(homes[1]), read_only=True)
         try:
             assert_rollups_match(con)
         finally:
@@ -240,7 +246,7 @@ def test_killed_writer_leaves_the_shared_catalog_consistent(one_run, url_lists, 
     code, _out, err = _finish(_ingest(homes[0], (url_lists[0],), lake_env))
     assert code == 0, err[-3000:]
     with environment(lake_env):
-        assert contents(Home.resolve(homes[0])) == one_run
+        assert contents(lake_home(homes[0])) == one_run
     assert set(CONTENT) == set(one_run)
 
 
@@ -251,14 +257,14 @@ import json, sys, time
 import warehouse.lake as lake
 import warehouse.migrations as migrations
 from warehouse.migrations import current_version
-from warehouse.paths import Home
+from flows.settings import load_settings
 
 applied = []
 real_migrate = migrations.migrate
 migrations.migrate = lambda con: applied.extend(real_migrate(con)) or applied  # open_writer imports it when called
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
 started = time.monotonic()
-with lake.open_writer(Home.resolve(sys.argv[1]), wait_s=120) as con:
+with lake.open_writer(load_settings(home=sys.argv[1]).lake_home(), wait_s=120) as con:
     version = current_version(con)
     query = "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'wh'"
     tables = sorted(r[0] for r in con.execute(query).fetchall())
@@ -269,7 +275,7 @@ print(json.dumps({"applied": applied, "version": version, "tables": tables, "s":
 @pytest.mark.slow
 def test_two_processes_opening_an_old_shared_catalog_migrate_it_once(lake_env, tmp_path):
     with environment(lake_env):
-        con = connect(Home.resolve(tmp_path / "setup"), read_only=False)
+        con = connect(lake_home(tmp_path / "setup"), read_only=False)
         migrate(con, up_to=1)
         con.close()
     env = {**os.environ, **lake_env}
@@ -301,7 +307,7 @@ def test_two_processes_opening_an_old_shared_catalog_migrate_it_once(lake_env, t
 @pytest.mark.slow
 def test_reading_a_shared_lake_before_any_writer_says_so(lake_env, tmp_path):
     with environment(lake_env), pytest.raises(WarehouseMissing, match="WIREHOUSE_CATALOG") as refused:
-        connect(Home.resolve(tmp_path / "machine-a"), read_only=True)
+        connect(lake_home(tmp_path / "machine-a"), read_only=True)
     assert "dbname" not in str(refused.value)
     result = CliRunner(env=lake_env).invoke(main, ["sql", "SELECT 1", "--home", str(tmp_path / "machine-a")])
     assert result.exit_code != 0 and "no wirehouse lake" in result.output
@@ -311,7 +317,7 @@ def test_reading_a_shared_lake_before_any_writer_says_so(lake_env, tmp_path):
 def test_the_writer_lock_lives_in_the_catalog_and_readers_ignore_it(lake_env, tmp_path):
     env = {**os.environ, **lake_env}
     with environment(lake_env):
-        home = Home.resolve(tmp_path / "machine-a")
+        home = lake_home(tmp_path / "machine-a")
         assert is_shared(home) and data_path(home) == lake_env["WIREHOUSE_DATA_PATH"]
         with write_lock(home, wait_s=0):
             pass  # an empty lake's schema comes with the first writer
@@ -321,8 +327,9 @@ def test_the_writer_lock_lives_in_the_catalog_and_readers_ignore_it(lake_env, tm
         con.close()
         other_machine = (
             "import sys\nfrom warehouse.lake import write_lock\nfrom warehouse.lock import WarehouseLocked\n"
-            "from warehouse.paths import Home\n"
-            "try:\n    with write_lock(Home.resolve(sys.argv[1]), wait_s=1):\n        print('got it')\n"
+            "from flows.settings import load_settings\n"
+            "try:\n    with write_lock(load_settings(home=sys.argv[1]).lake_home(), wait_s=1):\n"
+            "        print('got it')\n"
             "except WarehouseLocked as exc:\n    print(exc)\n"
         )
         with write_lock(home, wait_s=0):
@@ -338,7 +345,7 @@ def test_the_writer_lock_lives_in_the_catalog_and_readers_ignore_it(lake_env, tm
             assert f"pid {os.getpid()}" in refused.stdout
             code, count, elapsed, output = _read_count(lake_env, tmp_path / "machine-b")
             assert code == 0 and count == 1 and elapsed < MAX_READ_S, output
-            reader = connect(Home.resolve(tmp_path / "machine-c"), read_only=True)
+            reader = connect(lake_home(tmp_path / "machine-c"), read_only=True)
             assert reader.execute("SELECT url FROM article_versions").fetchall() == [("https://x.example/1",)]
             reader.close()
         granted = subprocess.run(
@@ -377,5 +384,5 @@ def test_dask_workers_parse_and_the_flow_process_writes_the_shared_lake(one_run,
         with distributed.Client(cluster.scheduler_address) as client:
             worker_env = client.run(lambda: os.environ.get("WIREHOUSE_CATALOG"))
         assert summary["articles"] == 10
-        assert contents(Home.resolve(tmp_path / "machine-a")) == one_run
+        assert contents(lake_home(tmp_path / "machine-a")) == one_run
     assert len(worker_env) == 2 and not any(worker_env.values())

@@ -8,7 +8,6 @@ NER predicts around the known names instead of overriding them.
 
 from __future__ import annotations
 
-import os
 import threading
 
 import spacy
@@ -31,23 +30,20 @@ class ModelNotFound(RuntimeError):
     """The configured spaCy pipeline is not installed, or is not usable for entity linking."""
 
 
-def load_nlp(name: str | None = None) -> Language:
-    """The pipeline by package name or path (default: $WIREHOUSE_SPACY_MODEL or the small English model),
-    loaded and checked once per process, with the gazetteer ruler added."""
-    name = name or os.environ.get("WIREHOUSE_SPACY_MODEL") or DEFAULT_PIPELINE
+def load_nlp(name: str | None = None, use_blis: bool = False) -> Language:
+    """The pipeline by package name or path (default: the small English model), loaded and checked once per
+    process, with the gazetteer ruler added. use_blis keeps thinc's BLIS kernels (for measuring against numpy's
+    BLAS); the caller passes both from its settings."""
+    name = name or DEFAULT_PIPELINE
     with _LOCK:
         if name not in _LOADED:
-            nlp = _load(name)
+            nlp = _load(name, use_blis)
             add_gazetteer_ruler(nlp)
             use_selective_parse(nlp)
             add_line_breaks(nlp)
             _check_works(nlp, name)
             _LOADED[name] = nlp
         return _LOADED[name]
-
-
-#: Set to 1 to keep thinc's BLIS kernels (for measuring against numpy's BLAS).
-USE_BLIS_ENV = "WIREHOUSE_USE_BLIS"
 
 
 def use_numpy_blas() -> None:
@@ -58,21 +54,21 @@ def use_numpy_blas() -> None:
     """
     from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
-    if os.environ.get(USE_BLIS_ENV) == "1":
-        return
     ops = get_current_ops()
     if type(ops) is NumpyOps and getattr(ops, "use_blis", True):
         set_current_ops(NumpyOps(use_blis=False))
 
 
-def _load(name: str) -> Language:
-    use_numpy_blas()  # models take the current ops when they are built
+def _load(name: str, use_blis: bool) -> Language:
+    if not use_blis:
+        use_numpy_blas()  # models take the current ops when they are built
     try:
         return spacy.load(name)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelNotFound(
             f"spaCy pipeline {name!r} could not be loaded ({exc.__class__.__name__}: {exc}); install its "
-            "package (uv sync installs the default) or set WIREHOUSE_SPACY_MODEL to an installed pipeline"
+            "package (uv sync installs the default) or set the spacy_model setting (WIREHOUSE_SPACY_MODEL or --model) "
+            "to an installed pipeline"
         ) from exc
 
 

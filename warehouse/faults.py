@@ -1,8 +1,8 @@
 """Crash points for the crash-consistency tests.
 
-WIREHOUSE_CRASH_AT=point[:n[:delay_ms]] kills this process with SIGKILL the n-th time it reaches point,
-after delay_ms milliseconds when given (so the kill lands inside the statement that follows). Unset, a
-crash point costs one dictionary lookup.
+arm("point[:n[:delay_ms]]") (the CLI does, from WIREHOUSE_CRASH_AT) kills this process with SIGKILL the n-th
+time it reaches point, after delay_ms milliseconds when given (so the kill lands inside the statement that
+follows). Unarmed, a crash point costs one attribute lookup.
 """
 
 from __future__ import annotations
@@ -13,8 +13,15 @@ import threading
 import time
 from collections import Counter
 
-ENV = "WIREHOUSE_CRASH_AT"
 _reached: Counter = Counter()
+_armed: str | None = None
+
+
+def arm(spec: str | None) -> None:
+    """Set (or with None, clear) the crash point this process dies at."""
+    global _armed
+    _armed = spec or None
+    _reached.clear()
 
 
 def _kill(delay_s: float) -> None:
@@ -24,7 +31,7 @@ def _kill(delay_s: float) -> None:
 
 
 def crash_point(name: str) -> None:
-    spec = os.environ.get(ENV)
+    spec = _armed
     if not spec:
         return
     parts = spec.split(":")

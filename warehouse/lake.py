@@ -3,7 +3,6 @@ machines (a PostgreSQL catalog, Parquet in S3-compatible storage: warehouse/shar
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
@@ -18,14 +17,8 @@ from warehouse.shared import catalog_lock, is_postgres, is_remote, s3_secret_sql
 CATALOG_ALIAS = "wh"
 #: How long a pipeline's load waits for another writer's commit before giving up with a clear error.
 DEFAULT_LOAD_WAIT_S = 600.0
-#: Set to a DuckLake catalog string ("postgres:dbname=wirehouse host=...") to share one lake between machines.
-CATALOG_ENV = "WIREHOUSE_CATALOG"
-DATA_PATH_ENV = "WIREHOUSE_DATA_PATH"
-#: DuckDB memory cap of a writing connection (env WIREHOUSE_WRITER_MEMORY): the writer shares the machine with
-#: the NLP workers, and DuckDB keeps what it once used (its default cap is 80 % of RAM), so without a cap the
-#: main process grows with the warehouse. Bigger sorts and joins spill to the lake's temporary directory.
-WRITER_MEMORY_ENV = "WIREHOUSE_WRITER_MEMORY"
-DEFAULT_WRITER_MEMORY = "512MB"
+#: The variable that names a shared lake's catalog (read by the settings), for messages that must not show its value.
+CATALOG_SETTING = "WIREHOUSE_CATALOG"
 
 
 class WarehouseMissing(RuntimeError):
@@ -33,11 +26,11 @@ class WarehouseMissing(RuntimeError):
 
 
 def catalog_string(home: Home) -> str:
-    return os.environ.get(CATALOG_ENV) or f"sqlite:{home.catalog.as_posix()}"
+    return home.shared_catalog or f"sqlite:{home.catalog.as_posix()}"
 
 
 def data_path(home: Home) -> str:
-    return os.environ.get(DATA_PATH_ENV) or home.data_path.as_posix() + "/"
+    return home.data_url or home.data_path.as_posix() + "/"
 
 
 def is_shared(home: Home) -> bool:
@@ -78,7 +71,7 @@ def connect(
     home: Home, read_only: bool = True, snapshot_time: str | None = None, snapshot_version: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """Open the lake; read-only connections never take the writer lock and never migrate."""
-    is_local = not os.environ.get(CATALOG_ENV)
+    is_local = not home.shared_catalog
     if read_only and is_local and not home.exists():
         raise WarehouseMissing(
             f"no warehouse at {home.root}; run 'wirehouse ingest ...' or 'wirehouse demo' first, or pass --home"
@@ -96,12 +89,12 @@ def connect(
         if read_only and not is_local and "does not exist" in str(exc):
             # the catalog string may carry a password: name the variable, not its value
             raise WarehouseMissing(
-                f"no wirehouse lake in the catalog {CATALOG_ENV} names yet; run 'wirehouse ingest ...' once first"
+                f"no wirehouse lake in the catalog {CATALOG_SETTING} names yet; run 'wirehouse ingest ...' once first"
             ) from None
         raise
     con.execute(f"USE {CATALOG_ALIAS}")
     if not read_only:
-        con.execute("SET memory_limit = $limit", {"limit": os.environ.get(WRITER_MEMORY_ENV) or DEFAULT_WRITER_MEMORY})
+        con.execute("SET memory_limit = $limit", {"limit": home.writer_memory})
         con.execute("SET temp_directory = $dir", {"dir": str(home.root / "tmp")})
         # Every load reads back some of the lake's Parquet (dedup and rollups); caching those reads made the writer
         # grow with the warehouse (7 MB per 100 articles) for no measurable gain: the OS caches the files anyway.

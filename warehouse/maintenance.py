@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import duckdb
 
 from warehouse.faults import crash_point
 from warehouse.lake import CATALOG_ALIAS
-
-#: Compact automatically once the lake holds more data files than this (env WIREHOUSE_AUTO_COMPACT_FILES).
-AUTO_COMPACT_FILES = int(os.environ.get("WIREHOUSE_AUTO_COMPACT_FILES", "500"))
 
 
 @dataclass(frozen=True)
@@ -61,5 +57,6 @@ def compact(con: duckdb.DuckDBPyConnection, expire_older_than: str = "7 days") -
     return CompactionResult(before, data_file_count(con), int(expired), int(deleted))
 
 
-def needs_compaction(con: duckdb.DuckDBPyConnection, threshold: int = AUTO_COMPACT_FILES) -> bool:
+def needs_compaction(con: duckdb.DuckDBPyConnection, threshold: int) -> bool:
+    """Whether the lake holds more data files than threshold (the auto_compact_files setting)."""
     return data_file_count(con) > threshold
