@@ -237,8 +237,8 @@ def query(name, params, list_queries, fmt, output, home):
 @_home_option
 def demo(serve, port, home):
     """Serve the built-in demo news site on 127.0.0.1, ingest it and print answers."""
+    from demo_site import serve_forever
     from flows.demo import run_demo
-    from flows.demo_site import serve_forever
 
     if serve:
         serve_forever(port=port)

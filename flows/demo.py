@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from flows.demo_site import DemoSite
+from demo_site import DemoSite
 
 DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures")
 
