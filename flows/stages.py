@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import pyarrow as pa
 
+from acquisition.records import Page
 from flows.memory import release_freed_memory
-from flows.records import Page
 from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
 from warehouse.tables import LOAD_ORDER, stage_tables
 from warehouse.tables.batches import rows_to_arrow

@@ -12,9 +12,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from flows import sources
-from flows.fetching import FetchConfig, Validators, fetch_many
-from flows.records import Item, Page, Source
+from acquisition import sources
+from acquisition.fetching import FetchConfig, Validators, fetch_many
+from acquisition.records import Item, Page, Source
 from flows.stages import analyse_articles, extract_pages, process_pages, quarantine_row, shared_nlp, to_arrow
 from warehouse import state
 from warehouse.checks import run_checks

@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from acquisition.fetching import FetchConfig, fetch_one
+from acquisition.fetching.robots import parse_robots, product_token
+from acquisition.records import Item, Page, Source
+from acquisition.sources import Discovery, discover_feed, discover_sitemap
 from demo_site import DemoArticle, DemoSite, load_articles
 from demo_site.content import article_path
 from demo_site.templates import OUTLETS, outlet_for
-from flows.fetching import FetchConfig, fetch_one
-from flows.fetching.robots import parse_robots, product_token
-from flows.records import Item, Page, Source
-from flows.sources import Discovery, discover_feed, discover_sitemap
 from flows.stages import extract_pages, sha256_bytes
 from flows.tasks import fetch_task
 
