@@ -73,7 +73,7 @@ def _use_served_prefect(home: str | None) -> None:
 
 
 def _print_summary(summary: dict) -> None:
-    from flows.report_text import print_run_summary
+    from report.run_summary import print_run_summary
 
     print_run_summary(summary)
 
@@ -507,8 +507,8 @@ def report(date_from, date_to, entity, output, home):
     """Write a self-contained HTML report: coverage, top entities, claim timeline, conflicting figures, quarantine."""
     from pathlib import Path
 
-    from flows.report_data import EntityNotFound, load_report
-    from flows.report_html import render_report
+    from report.data import EntityNotFound, load_report
+    from report.page import render_report
     from warehouse.lake import connect
 
     start, end = (d.date() if d else None for d in (date_from, date_to))

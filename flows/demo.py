@@ -12,7 +12,7 @@ DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures
 def run_demo(home: str | None, console: Console | None = None) -> dict:
     from flows.ingest import ingest_flow
     from flows.output import write_table
-    from flows.report_text import print_run_summary
+    from report.run_summary import print_run_summary
     from warehouse.lake import connect
     from warehouse.paths import Home
     from warehouse.queries import named_queries, run_query

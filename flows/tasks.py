@@ -195,7 +195,7 @@ def checks_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) ->
 
 def publish_summary(summary: dict) -> None:
     """Attach the run summary to the flow run in the Prefect UI."""
-    from flows.report_text import summary_markdown
+    from report.run_summary import summary_markdown
 
     if FlowRunContext.get() is not None:
         create_markdown_artifact(

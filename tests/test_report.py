@@ -17,9 +17,9 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from flows import svg
 from flows.cli import main
-from flows.report_data import (
+from report import svg
+from report.data import (
     FALLBACK_CONFLICTS_SQL,
     OTHER_OUTLETS,
     Window,
@@ -27,7 +27,7 @@ from flows.report_data import (
     load_conflicts,
     load_report,
 )
-from flows.report_html import render_report, safe_link
+from report.page import render_report, safe_link
 from warehouse.lake import connect, open_writer
 from warehouse.load import load_batch
 from warehouse.paths import Home

@@ -1,7 +1,7 @@
 """What the HTML report shows, read from a read-only warehouse connection.
 
 Every query takes its values as DuckDB $name parameters, never as SQL text, and returns plain dataclasses so the
-renderer (flows.report_html) is a pure function of this data and can be tested without a warehouse.
+renderer (report.page) is a pure function of this data and can be tested without a warehouse.
 """
 
 from __future__ import annotations
