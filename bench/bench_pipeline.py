@@ -393,8 +393,8 @@ def _group(filename: str, funcname: str) -> str:
 
 def profile_batch(directory: Path, tmp: Path, n: int = BATCH_SIZE, model: str | None = None) -> dict:
     """cProfile extract + transform + load of one batch, in this process (model loaded beforehand)."""
+    from acquisition.sources import iter_html_dir
     from flows.settings import NlpOptions
-    from flows.sources import iter_html_dir
     from flows.stages import PARSES, process_pages, shared_nlp, to_arrow
     from warehouse.lake import open_writer
     from warehouse.load import load_batch

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.warc import iter_warc
+from acquisition.warc import iter_warc
 
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "extraction" / "pages"
 

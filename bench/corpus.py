@@ -1,6 +1,6 @@
 """Shared inputs for the benchmarks and the scale-out test: demo pages, the extraction corpus, replicas.
 
-- demo_pages(): the demo site's 20 article pages, fetched over loopback HTTP from flows.demo_site.DemoSite.
+- demo_pages(): the demo site's 20 article pages, fetched over loopback HTTP from demo_site.DemoSite.
 - extraction_corpus(): the 990 annotated pages of ../shared/corpus/extraction (bytes, URL, snippets).
 - english_pages(): the demo pages plus the English pages of that corpus (language of the annotated snippets,
   by py3langid), each with an anchor: the start of a paragraph of its main text, found in the raw bytes.
@@ -56,7 +56,7 @@ def demo_pages() -> list[SourcePage]:
     """The 20 demo articles as served (over real loopback HTTP), with the URL each page names."""
     import httpx
 
-    from flows.demo_site import DemoSite
+    from demo_site import DemoSite
 
     pages = []
     with DemoSite() as site, httpx.Client(timeout=10.0) as client:

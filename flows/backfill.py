@@ -12,11 +12,11 @@ import pyarrow as pa
 from prefect import flow
 from prefect.runtime import flow_run
 
+from acquisition.records import Item, Source
+from acquisition.sources import iter_warc
 from flows.ingest import fetch_config, ingest_remote
 from flows.pipeline import Pipeline, batched
-from flows.records import Item, Source
 from flows.settings import load_settings, parse_duration
-from flows.sources import iter_warc
 from flows.windows import ArticleInWindow, Window, read_warc_list, split_windows, warcs_for_window
 from warehouse import ledger, state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer

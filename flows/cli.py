@@ -89,7 +89,7 @@ def _use_served_prefect(home: str | None) -> None:
 
 
 def _print_summary(summary: dict) -> None:
-    from flows.report_text import print_run_summary
+    from report.run_summary import print_run_summary
 
     print_run_summary(summary)
 
@@ -256,8 +256,8 @@ def query(name, params, list_queries, fmt, output, home):
 @_home_option
 def demo(serve, port, home):
     """Serve the built-in demo news site on 127.0.0.1, ingest it and print answers."""
+    from demo_site import serve_forever
     from flows.demo import run_demo
-    from flows.demo_site import serve_forever
 
     if serve:
         serve_forever(port=port)
@@ -527,8 +527,8 @@ def report(date_from, date_to, entity, output, home):
     """Write a self-contained HTML report: coverage, top entities, claim timeline, conflicting figures, quarantine."""
     from pathlib import Path
 
-    from flows.report_data import EntityNotFound, load_report
-    from flows.report_html import render_report
+    from report.data import EntityNotFound, load_report
+    from report.page import render_report
     from warehouse.lake import connect
 
     start, end = (d.date() if d else None for d in (date_from, date_to))

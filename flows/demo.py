@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from flows.demo_site import DemoSite
+from demo_site import DemoSite
 
 DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures")
 
@@ -12,8 +12,8 @@ DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures
 def run_demo(home: str | None, console: Console | None = None) -> dict:
     from flows.ingest import ingest_flow
     from flows.output import write_table
-    from flows.report_text import print_run_summary
     from flows.settings import load_settings
+    from report.run_summary import print_run_summary
     from warehouse.lake import connect
     from warehouse.queries import named_queries, run_query
 

@@ -10,14 +10,15 @@ from datetime import UTC, datetime
 import pyarrow as pa
 from prefect import flow
 
-from flows import incremental as incremental_state
-from flows import progress, sources, tasks
+from acquisition import incremental as incremental_state
+from acquisition import sources
+from acquisition.fetching import BlockedAddress, FetchConfig
+from acquisition.records import Item, Page, Source
+from acquisition.warc import RemoteWarcFailed, WarcTally
+from flows import progress, tasks
 from flows.executors import make_executor, parallelism
-from flows.fetching import BlockedAddress, FetchConfig
 from flows.pipeline import Pipeline, batched
-from flows.records import Item, Page, Source
 from flows.settings import Settings, load_settings
-from flows.warc import RemoteWarcFailed, WarcTally
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import Replacement, load_batch

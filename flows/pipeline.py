@@ -16,10 +16,10 @@ from itertools import islice
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from acquisition.records import Page
 from flows import progress, tasks
 from flows.executors import InlineExecutor
 from flows.memory import release_freed_memory
-from flows.records import Page
 from flows.settings import Settings
 from flows.stages import sha256_bytes
 from flows.versions import code_version

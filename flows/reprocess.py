@@ -6,10 +6,10 @@ import gzip
 
 from prefect import flow
 
+from acquisition.records import Item, Page, Source
 from flows import tasks
 from flows.ingest import fetch_config
 from flows.pipeline import Pipeline, batched
-from flows.records import Item, Page, Source
 from flows.settings import load_settings
 from flows.versions import claims_version, entities_stage_version
 from transforms.extraction import EXTRACTOR_VERSION

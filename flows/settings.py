@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from flows.fetching.config import FetchConfig
+from acquisition.fetching.config import FetchConfig
 from warehouse.paths import DEFAULT_HOME, DEFAULT_WRITER_MEMORY, Home
 
 #: The configuration file looked for in the current directory when no --config is given.

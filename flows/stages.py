@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import pyarrow as pa
 
+from acquisition.records import Page
 from flows.memory import release_freed_memory
-from flows.records import Page
 from flows.settings import NlpOptions
 from transforms.extraction import EXTRACTOR_VERSION, ExtractionFailed, extract_article
 from warehouse.tables import LOAD_ORDER, stage_tables

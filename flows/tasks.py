@@ -12,9 +12,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from flows import sources
-from flows.fetching import FetchConfig, Validators, fetch_many
-from flows.records import Item, Page, Source
+from acquisition import sources
+from acquisition.fetching import FetchConfig, Validators, fetch_many
+from acquisition.records import Item, Page, Source
 from flows.settings import NlpOptions
 from flows.stages import analyse_articles, extract_pages, process_pages, quarantine_row, shared_nlp, to_arrow
 from warehouse import state
@@ -196,7 +196,7 @@ def checks_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) ->
 
 def publish_summary(summary: dict) -> None:
     """Attach the run summary to the flow run in the Prefect UI."""
-    from flows.report_text import summary_markdown
+    from report.run_summary import summary_markdown
 
     if FlowRunContext.get() is not None:
         create_markdown_artifact(

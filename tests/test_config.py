@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from flows.fetching import FetchConfig
+from acquisition.fetching import FetchConfig
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     NLP_LANGUAGES,

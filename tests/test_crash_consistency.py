@@ -12,7 +12,7 @@ import httpx
 import pytest
 from test_rollups import assert_rollups_match
 
-from flows.demo_site import DemoSite
+from demo_site import DemoSite
 from warehouse.lake import connect
 from warehouse.paths import Home
 

@@ -1,4 +1,4 @@
-"""The embedded demo site (flows/demo_site) and how wirehouse ingests it: discovery, robots.txt, conditional
+"""The embedded demo site (demo_site) and how wirehouse ingests it: discovery, robots.txt, conditional
 fetching and extraction run with our own code over real loopback HTTP, without Prefect (the full flow on the demo
 is tests/test_ingest_flow.py)."""
 
@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.demo_site import DemoArticle, DemoSite, load_articles
-from flows.demo_site.content import article_path
-from flows.demo_site.templates import OUTLETS, outlet_for
-from flows.fetching import FetchConfig, fetch_one
-from flows.fetching.robots import parse_robots, product_token
-from flows.records import Item, Page, Source
-from flows.sources import Discovery, discover_feed, discover_sitemap
+from acquisition.fetching import FetchConfig, fetch_one
+from acquisition.fetching.robots import parse_robots, product_token
+from acquisition.records import Item, Page, Source
+from acquisition.sources import Discovery, discover_feed, discover_sitemap
+from demo_site import DemoArticle, DemoSite, load_articles
+from demo_site.content import article_path
+from demo_site.templates import OUTLETS, outlet_for
 from flows.stages import extract_pages, sha256_bytes
 from flows.tasks import fetch_task
 
@@ -193,7 +193,7 @@ def test_a_new_article_file_is_discovered_fetched_and_extracted(tmp_path: Path) 
         "/harbour-ledger/2024/10/28/missing.html",
         "/harbour-ledger/../../pyproject.toml",
         "/%2e%2e/%2e%2e/pyproject.toml",
-        "/harbour-ledger/%2e%2e/%2e%2e/flows/demo_site/content.py",
+        "/harbour-ledger/%2e%2e/%2e%2e/demo_site/content.py",
     ],
 )
 def test_unknown_paths_are_404_and_nothing_outside_the_site_is_served(site: DemoSite, path: str) -> None:

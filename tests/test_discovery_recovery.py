@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from flows.fetching import FetchConfig
-from flows.sources import discover_sitemap
+from acquisition.fetching import FetchConfig
+from acquisition.sources import discover_sitemap
 from tests.hostile_cases import sitemap_index, urlset
 from tests.http_script_server import RecordedRequest, Reply, ScriptServer
 from warehouse import state

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from flows.fetching import FetchConfig
-from flows.sources import DiscoveryFailed, discover_feed, discover_sitemap
+from acquisition.fetching import FetchConfig
+from acquisition.sources import DiscoveryFailed, discover_feed, discover_sitemap
 from tests.http_script_server import Reply, ScriptServer
 
 CONFIG = FetchConfig(allow_private=True, timeout_s=5.0, retries=0, per_host_delay_s=0.0)

@@ -1,4 +1,4 @@
-"""Tests for flows.fetching against real HTTP servers on loopback only."""
+"""Tests for acquisition.fetching against real HTTP servers on loopback only."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.fetching import (
+from acquisition.fetching import (
     AddressPolicy,
     BlockedAddress,
     FetchConfig,
@@ -22,9 +22,9 @@ from flows.fetching import (
     fetch_many,
     fetch_one,
 )
-from flows.fetching.inflate import BoundedInflater, DecodeError, TooLarge, gunzip_bounded
-from flows.fetching.ratelimit import Clock, backoff_delay, parse_retry_after
-from flows.fetching.robots import RobotsBook, RobotsTxt, parse_robots, product_token
+from acquisition.fetching.inflate import BoundedInflater, DecodeError, TooLarge, gunzip_bounded
+from acquisition.fetching.ratelimit import Clock, backoff_delay, parse_retry_after
+from acquisition.fetching.robots import RobotsBook, RobotsTxt, parse_robots, product_token
 from tests.http_script_server import RecordedRequest, Reply, ScriptServer
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.fetching import FetchConfig
-from flows.sources import discover_sitemap
+from acquisition.fetching import FetchConfig
+from acquisition.sources import discover_sitemap
 from tests.hostile_cases import (
     ARTICLE,
     RU_PHRASE,

@@ -1,7 +1,9 @@
-"""The product packages import each other without cycles, function-level imports included.
+"""The product packages import each other without cycles and only downwards, function-level imports included.
 
 A cycle hidden behind a lazy import still ties two modules together: neither can be read, moved or
-tested alone. The graph is read from the source with ast, so nothing is imported to check it.
+tested alone. The rooms are layered: flows orchestrates the others; acquisition, report and the demo site
+never reach back into flows; transforms and warehouse stand on their own. The graph is read from the
+source with ast, so nothing is imported to check it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("flows", "transforms", "warehouse")
+PACKAGES = ("acquisition", "demo_site", "flows", "report", "transforms", "warehouse")
+#: room -> the rooms it must not import (any module of theirs, lazily or not)
+FORBIDDEN = {
+    "transforms": {"flows", "acquisition", "report", "demo_site"},
+    "warehouse": {"flows", "acquisition", "report", "demo_site"},
+    "acquisition": {"flows", "report", "demo_site"},
+    "report": {"flows", "acquisition", "demo_site", "transforms"},
+    "demo_site": {"flows", "acquisition", "report", "transforms", "warehouse"},
+}
 
 
 def _module_name(path: Path) -> str:
@@ -82,9 +92,37 @@ def test_the_checker_sees_a_lazy_import_cycle():
 
 def test_the_graph_sees_function_level_and_relative_imports():
     graph = import_graph()
-    assert "flows.fetching.inflate" in graph["flows.fetching.client"]  # relative: from .inflate import ...
+    assert "acquisition.fetching.inflate" in graph["acquisition.fetching.client"]  # relative: from .inflate import ...
     assert "transforms.names" in graph["transforms.gazetteers"]
 
 
 def test_product_packages_have_no_import_cycle():
     assert cycles(import_graph()) == []
+
+
+def _room(module: str) -> str:
+    return module.split(".")[0]
+
+
+def layering_violations(graph: dict[str, set[str]]) -> list[str]:
+    """`importer -> imported` for every import that reaches into a room its room must not use."""
+    return sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        for target in targets
+        if _room(target) in FORBIDDEN.get(_room(name), set())
+    )
+
+
+def test_the_layering_checker_sees_an_upward_import():
+    graph = {"acquisition.sources": {"flows.tasks", "acquisition.records"}, "flows.tasks": {"acquisition.sources"}}
+    assert layering_violations(graph) == ["acquisition.sources -> flows.tasks"]
+
+
+def test_every_room_is_in_the_graph():
+    rooms = {_room(name) for name in import_graph()}
+    assert rooms == set(PACKAGES)
+
+
+def test_rooms_import_only_downwards():
+    assert layering_violations(import_graph()) == []

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from demo_site import DemoSite
+from demo_site.content import load_articles
+from demo_site.templates import OUTLETS
 from flows.cli import main
-from flows.demo_site import DemoSite
-from flows.demo_site.content import load_articles
-from flows.demo_site.templates import OUTLETS
 from flows.ingest import ingest_flow
 from warehouse.lake import connect
 from warehouse.paths import Home

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from warc_fixtures import write_warc
 
+from demo_site import DemoSite
 from flows.backfill import backfill_flow
-from flows.demo_site import DemoSite
 from flows.ingest import ingest_flow
 from warehouse.lake import connect
 from warehouse.paths import Home

@@ -17,17 +17,17 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from flows import svg
 from flows.cli import main
-from flows.report_data import (
-    FALLBACK_CONFLICTS_SQL,
+from report import svg
+from report.data import (
     OTHER_OUTLETS,
     Window,
     fold_outlets,
     load_conflicts,
     load_report,
 )
-from flows.report_html import render_report, safe_link
+from report.page import render_report, safe_link
+from report.queries import report_sql
 from warehouse.lake import connect, open_writer
 from warehouse.load import load_batch
 from warehouse.paths import Home
@@ -275,11 +275,17 @@ def test_conflicting_troop_figures_are_listed(page):
     assert "10,000" in conflicts and "12,000" in conflicts
 
 
+def test_every_report_query_file_is_used_and_every_name_has_a_file():
+    used = set(re.findall(r'report_sql\("(\w+)"\)', (REPO / "report" / "data.py").read_text(encoding="utf-8")))
+    files = {p.stem for p in (REPO / "sql" / "report").glob("*.sql")}
+    assert used == files
+
+
 def test_fallback_conflicts_need_two_outlets_and_two_values(warehouse):
     home, _ = warehouse
     con = connect(home, read_only=True)
     window = Window(DAYS[0], DAYS[-1])
-    rows = con.execute(FALLBACK_CONFLICTS_SQL, {**window.params(), "limit": 10}).fetchall()
+    rows = con.execute(report_sql("fallback_conflicts"), {**window.params(), "limit": 10}).fetchall()
     assert sorted((r[0], r[1]) for r in rows) == [("troops", 10000.0), ("troops", 12000.0)]
     assert len({r[3] for r in rows}) == 2
     con.execute("CREATE TEMP VIEW figure_conflicts AS SELECT 'troops' AS unit, 1 AS outlets")

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from http_script_server import Reply, ScriptServer
 
+from demo_site import DemoSite
 from flows.cli import main
-from flows.demo_site import DemoSite
 from flows.ingest import ingest_flow
 from flows.reprocess import reprocess_flow, retry_quarantined_flow
 from transforms.extraction import EXTRACTOR_VERSION

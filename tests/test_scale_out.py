@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.demo_site import DemoSite
+from demo_site import DemoSite
 from flows.ingest import ingest_flow
 from warehouse.lake import connect
 from warehouse.paths import Home

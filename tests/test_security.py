@@ -15,9 +15,10 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from flows import sources, tasks
+from acquisition import sources
+from acquisition.fetching import AddressPolicy, fetch_many, fetch_one
+from flows import tasks
 from flows.cli import main
-from flows.fetching import AddressPolicy, fetch_many, fetch_one
 from tests.hostile_cases import german_page
 from tests.http_script_server import Reply, ScriptServer
 from warehouse.lake import connect, open_writer

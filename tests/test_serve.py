@@ -26,8 +26,8 @@ import duckdb
 import httpx
 import pytest
 
-from flows.demo_site import DemoSite
-from flows.demo_site.templates import OUTLETS
+from demo_site import DemoSite
+from demo_site.templates import OUTLETS
 from warehouse.lake import WarehouseMissing, connect
 from warehouse.paths import Home
 

@@ -22,8 +22,8 @@ from lake_servers import S3, Postgres, ServerUnavailable, environment, moto_s3, 
 from test_crash_consistency import CONTENT, RECOMPUTED, contents
 from test_rollups import assert_rollups_match
 
+from demo_site import DemoSite
 from flows.cli import main
-from flows.demo_site import DemoSite
 from flows.settings import load_settings
 from warehouse.extensions import EXTENSION_PACKAGES, connect_offline
 from warehouse.lake import WarehouseMissing, connect, data_path, is_shared, open_writer, write_lock

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from warc_fixtures import gzip_member, http_block, warc_record, write_warc
 
-from flows.warc import WarcTally, iter_warc
-from flows.warc.http import BadHttp, parse_http
+from acquisition.warc import WarcTally, iter_warc
+from acquisition.warc.http import BadHttp, parse_http
 
 FAIL = "corrupt_warc"
 

@@ -1,4 +1,4 @@
-"""`python -m flows.demo_site [--host H] [--port P]`: run the demo site in the foreground."""
+"""`python -m demo_site [--host H] [--port P]`: run the demo site in the foreground."""
 
 import argparse
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from flows.warc.stream import ByteSource, open_source
+from acquisition.warc.stream import ByteSource, open_source
 
 #: A WARC header larger than this is no header: the framing is broken.
 MAX_WARC_HEADER = 256 << 10

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flows.fetching import Validators
-from flows.records import Item
+from acquisition.fetching import Validators
+from acquisition.records import Item
 
 SOURCE_KEY = "*"
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.records import Page, Source
-from flows.timestamps import parse_timestamp
-from flows.warc.http import BadHttp, HttpResponse, dechunk, decode_payload, digest_matches, parse_http
-from flows.warc.records import Damage, RawRecord, read_records
-from flows.warc.remote import open_warc
+from acquisition.records import Page, Source
+from acquisition.timestamps import parse_timestamp
+from acquisition.warc.http import BadHttp, HttpResponse, dechunk, decode_payload, digest_matches, parse_http
+from acquisition.warc.records import Damage, RawRecord, read_records
+from acquisition.warc.remote import open_warc
 
 #: Largest record block read into memory; larger records are skipped over and quarantined as too_large.
 DEFAULT_MAX_RECORD_BYTES = 20_000_000

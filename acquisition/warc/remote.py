@@ -10,7 +10,7 @@ from typing import IO
 
 import httpx
 
-from flows.fetching import check_url
+from acquisition.fetching import check_url
 
 
 class RemoteWarcFailed(Exception):

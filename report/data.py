@@ -1,7 +1,8 @@
 """What the HTML report shows, read from a read-only warehouse connection.
 
-Every query takes its values as DuckDB $name parameters, never as SQL text, and returns plain dataclasses so the
-renderer (flows.report_html) is a pure function of this data and can be tested without a warehouse.
+Every query is a file in sql/report/ (loaded by name through report.queries) that takes its values as DuckDB $name
+parameters, never as SQL text; the results become plain dataclasses so the renderer (report.page) is a pure
+function of this data and can be tested without a warehouse.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
+
+from report.queries import report_sql
 
 #: Without --from/--to, a longer span is cut to its last MAX_DAYS days so the daily charts stay readable.
 MAX_DAYS = 180
@@ -20,144 +23,6 @@ MAX_LANES = 10
 MAX_CONFLICT_ROWS = 60
 MAX_QUARANTINE_REASONS = 15
 OTHER_OUTLETS = "other outlets"
-
-DATE_SPAN_SQL = """
-SELECT min(published_date), max(published_date), count(*) FILTER (WHERE published_date IS NULL)
-FROM articles
-"""
-
-TOTALS_SQL = """
-WITH a AS (SELECT * FROM articles WHERE published_date BETWEEN $date_from AND $date_to)
-SELECT
-    (SELECT count(*) FROM a) AS articles,
-    (SELECT count(DISTINCT coalesce(site_name, source)) FROM a) AS outlets,
-    (SELECT count(DISTINCT entity_id) FROM mentions WHERE article_id IN (SELECT article_id FROM a)) AS entities,
-    (SELECT count(*) FROM claims WHERE article_id IN (SELECT article_id FROM a)) AS claims
-"""
-
-ARTICLES_PER_DAY_SQL = """
-SELECT published_date AS day, coalesce(site_name, source, 'unknown') AS outlet, count(*) AS articles
-FROM articles
-WHERE published_date BETWEEN $date_from AND $date_to
-GROUP BY ALL
-ORDER BY day, outlet
-"""
-
-TOP_ENTITY_DAYS_SQL = """
-WITH m AS (
-    SELECT a.published_date AS day, m.entity_id, m.article_id
-    FROM mentions AS m
-    JOIN articles AS a USING (article_id)
-    WHERE a.published_date BETWEEN $date_from AND $date_to
-),
-top AS (
-    SELECT entity_id, count(*) AS mentions, count(DISTINCT article_id) AS articles
-    FROM m GROUP BY entity_id
-    ORDER BY mentions DESC, articles DESC, entity_id
-    LIMIT $limit
-)
-SELECT t.entity_id, coalesce(e.name, t.entity_id) AS name, e.kind, t.mentions, t.articles,
-       m.day, count(*) AS day_mentions
-FROM top AS t
-JOIN m USING (entity_id)
-LEFT JOIN entities AS e USING (entity_id)
-GROUP BY ALL
-ORDER BY t.mentions DESC, t.articles DESC, t.entity_id, m.day
-"""
-
-#: --entity matches an entity id, a canonical name or a user alias, case-insensitively; the most-mentioned wins.
-FIND_ENTITY_SQL = """
-SELECT e.entity_id, e.name, e.kind
-FROM entities AS e
-LEFT JOIN (SELECT entity_id, count(*) AS n FROM mentions GROUP BY entity_id) AS m USING (entity_id)
-WHERE e.entity_id = $name
-   OR lower(e.name) = lower($name)
-   OR e.entity_id IN (SELECT entity_id FROM entity_aliases WHERE lower(alias) = lower($name))
-ORDER BY e.entity_id = $name DESC, coalesce(m.n, 0) DESC, e.entity_id
-LIMIT 1
-"""
-
-SIMILAR_ENTITIES_SQL = """
-SELECT name FROM entities
-WHERE contains(lower(name), lower($name)) OR jaro_winkler_similarity(lower(name), lower($name)) > 0.85
-ORDER BY jaro_winkler_similarity(lower(name), lower($name)) DESC, name
-LIMIT 5
-"""
-
-DEFAULT_ENTITY_SQL = """
-SELECT e.entity_id, e.name, e.kind
-FROM mentions AS m
-JOIN articles AS a USING (article_id)
-JOIN entities AS e USING (entity_id)
-WHERE e.kind IN ('PERSON', 'GPE') AND a.published_date BETWEEN $date_from AND $date_to
-GROUP BY ALL
-ORDER BY count(*) DESC, count(DISTINCT m.article_id) DESC, e.entity_id
-LIMIT 1
-"""
-
-#: Claims the entity made (speaker) or that are about it (claim_entities), latest article versions only.
-ENTITY_CLAIMS_SQL = """
-SELECT
-    coalesce(a.published_at AT TIME ZONE 'UTC', CAST(a.published_date AS TIMESTAMP)) AS at_utc,
-    coalesce(a.site_name, a.source, 'unknown') AS outlet,
-    a.title,
-    a.url,
-    coalesce(sp.name, c.speaker_text, 'unnamed') AS speaker,
-    c.speaker_entity_id IS NOT DISTINCT FROM $entity_id AS by_entity,
-    c.cue,
-    c.polarity,
-    coalesce(c.hedged, false) AS hedged,
-    coalesce(array_to_string(c.hedge_cues, ', '), '') AS hedge_cues,
-    coalesce(c.is_direct, false) AS is_direct,
-    c.content,
-    (SELECT string_agg(q.surface, '; ' ORDER BY q.start_char) FROM claim_quantities AS q
-     WHERE q.claim_id = c.claim_id) AS figures
-FROM claims AS c
-JOIN articles AS a USING (article_id)
-LEFT JOIN entities AS sp ON sp.entity_id = c.speaker_entity_id
-WHERE a.published_date BETWEEN $date_from AND $date_to
-  AND (c.speaker_entity_id = $entity_id
-       OR c.claim_id IN (SELECT claim_id FROM claim_entities WHERE entity_id = $entity_id))
-ORDER BY at_utc, outlet, c.content_start
-LIMIT $limit
-"""
-
-VIEW_EXISTS_SQL = """
-SELECT count(*) FROM duckdb_views()
-WHERE view_name = $name AND NOT internal AND database_name IN (current_database(), 'temp')
-"""
-
-#: Used when the warehouse has no figure_conflicts view: outlets that give different values in the same unit.
-FALLBACK_CONFLICTS_SQL = """
-WITH figures AS (
-    SELECT q.unit, q.value, q.surface, coalesce(a.site_name, a.source, 'unknown') AS outlet,
-           a.published_date, coalesce(e.name, c.speaker_text) AS speaker, c.content
-    FROM claim_quantities AS q
-    JOIN claims AS c USING (claim_id)
-    JOIN articles AS a USING (article_id)
-    LEFT JOIN entities AS e ON e.entity_id = c.speaker_entity_id
-    WHERE q.unit IS NOT NULL AND q.value IS NOT NULL AND a.published_date BETWEEN $date_from AND $date_to
-),
-disputed AS (
-    SELECT DISTINCT x.unit
-    FROM figures AS x JOIN figures AS y ON x.unit = y.unit AND x.outlet <> y.outlet AND x.value <> y.value
-)
-SELECT unit, value, surface, outlet, published_date AS day, speaker, content
-FROM figures
-WHERE unit IN (SELECT unit FROM disputed)
-ORDER BY unit, value, outlet, day
-LIMIT $limit
-"""
-
-QUARANTINE_SQL = """
-SELECT stage, coalesce(error_class, 'unknown') AS error_class, count(*) AS inputs
-FROM quarantine
-WHERE resolved_at IS NULL
-  AND ($date_from IS NULL OR CAST(created_at AT TIME ZONE 'UTC' AS DATE) >= $date_from)
-  AND ($date_to IS NULL OR CAST(created_at AT TIME ZONE 'UTC' AS DATE) <= $date_to)
-GROUP BY ALL
-ORDER BY inputs DESC, stage, error_class
-"""
 
 
 class EntityNotFound(LookupError):
@@ -262,7 +127,7 @@ class ReportData:
 
 def resolve_window(con: duckdb.DuckDBPyConnection, start: dt.date | None, end: dt.date | None) -> Window:
     """The given bounds, else the span of publication days in the warehouse (its last MAX_DAYS days)."""
-    first, last, undated = con.execute(DATE_SPAN_SQL).fetchone()
+    first, last, undated = con.execute(report_sql("date_span")).fetchone()
     explicit = start is not None or end is not None
     start, end = start or first, end or last
     if start is None or end is None:
@@ -275,7 +140,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, start: dt.date | None, end: d
 
 
 def load_totals(con: duckdb.DuckDBPyConnection, window: Window) -> dict[str, int]:
-    row = con.execute(TOTALS_SQL, window.params()).fetchone()
+    row = con.execute(report_sql("totals"), window.params()).fetchone()
     return dict(zip(("articles", "outlets", "entities", "claims"), (int(v or 0) for v in row), strict=True))
 
 
@@ -291,14 +156,14 @@ def fold_outlets(counts: dict[str, dict[dt.date, int]], days: list[dt.date], kee
 
 def load_outlet_days(con: duckdb.DuckDBPyConnection, window: Window) -> OutletDays:
     counts: dict[str, dict[dt.date, int]] = {}
-    for day, outlet, articles in con.execute(ARTICLES_PER_DAY_SQL, window.params()).fetchall():
+    for day, outlet, articles in con.execute(report_sql("articles_per_day"), window.params()).fetchall():
         counts.setdefault(outlet, {})[day] = int(articles)
     return OutletDays(window.days, fold_outlets(counts, window.days, TOP_OUTLETS))
 
 
 def load_entities(con: duckdb.DuckDBPyConnection, window: Window, limit: int = TOP_ENTITIES) -> list[EntitySeries]:
     """The most-mentioned entities with their mentions on every day of the window (zeros included)."""
-    rows = con.execute(TOP_ENTITY_DAYS_SQL, {**window.params(), "limit": limit}).fetchall()
+    rows = con.execute(report_sql("top_entity_days"), {**window.params(), "limit": limit}).fetchall()
     index = {day: i for i, day in enumerate(window.days)}
     series: dict[str, EntitySeries] = {}
     for entity_id, name, kind, mentions, articles, day, day_mentions in rows:
@@ -309,16 +174,16 @@ def load_entities(con: duckdb.DuckDBPyConnection, window: Window, limit: int = T
 
 
 def find_entity(con: duckdb.DuckDBPyConnection, name: str) -> Entity:
-    row = con.execute(FIND_ENTITY_SQL, {"name": name}).fetchone()
+    row = con.execute(report_sql("find_entity"), {"name": name}).fetchone()
     if row is None:
-        similar = [r[0] for r in con.execute(SIMILAR_ENTITIES_SQL, {"name": name}).fetchall()]
+        similar = [r[0] for r in con.execute(report_sql("similar_entities"), {"name": name}).fetchall()]
         hint = f"; did you mean: {', '.join(similar)}" if similar else ""
         raise EntityNotFound(f"no entity named {name!r} in the warehouse{hint}")
     return Entity(*row)
 
 
 def default_entity(con: duckdb.DuckDBPyConnection, window: Window) -> Entity | None:
-    row = con.execute(DEFAULT_ENTITY_SQL, window.params()).fetchone()
+    row = con.execute(report_sql("default_entity"), window.params()).fetchone()
     return Entity(*row) if row else None
 
 
@@ -328,12 +193,12 @@ def load_timeline(con: duckdb.DuckDBPyConnection, window: Window, entity_name: s
     if entity is None:
         return ClaimTimeline(None, [])
     params = {**window.params(), "entity_id": entity.entity_id, "limit": MAX_CLAIMS + 1}
-    claims = [Claim(*row) for row in con.execute(ENTITY_CLAIMS_SQL, params).fetchall()]
+    claims = [Claim(*row) for row in con.execute(report_sql("entity_claims"), params).fetchall()]
     return ClaimTimeline(entity, claims[:MAX_CLAIMS], truncated=len(claims) > MAX_CLAIMS)
 
 
 def view_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(VIEW_EXISTS_SQL, {"name": name}).fetchone()[0])
+    return bool(con.execute(report_sql("view_exists"), {"name": name}).fetchone()[0])
 
 
 def _table(relation: duckdb.DuckDBPyConnection, source: str, note: str = "") -> ResultTable:
@@ -349,13 +214,11 @@ def load_conflicts(con: duckdb.DuckDBPyConnection, window: Window) -> ResultTabl
     note = "the warehouse has no figure_conflicts view"
     if view_exists(con, "figure_conflicts"):
         try:
-            return _table(
-                con.execute("SELECT * FROM figure_conflicts LIMIT $limit", {"limit": MAX_CONFLICT_ROWS}), "view"
-            )
+            return _table(con.execute(report_sql("figure_conflicts"), {"limit": MAX_CONFLICT_ROWS}), "view")
         except duckdb.Error as exc:
             note = f"the figure_conflicts view failed: {str(exc).strip().splitlines()[0]}"
     params = {**window.params(), "limit": MAX_CONFLICT_ROWS}
-    return _table(con.execute(FALLBACK_CONFLICTS_SQL, params), "fallback", note)
+    return _table(con.execute(report_sql("fallback_conflicts"), params), "fallback", note)
 
 
 def load_quarantine(con: duckdb.DuckDBPyConnection, window: Window) -> list[tuple[str, str, int]]:
@@ -363,7 +226,7 @@ def load_quarantine(con: duckdb.DuckDBPyConnection, window: Window) -> list[tupl
     bounds = {"date_from": None, "date_to": None}
     if window.explicit and window.start and window.end:
         bounds = {"date_from": window.start, "date_to": window.end}
-    return [(s, e, int(n)) for s, e, n in con.execute(QUARANTINE_SQL, bounds).fetchall()]
+    return [(s, e, int(n)) for s, e, n in con.execute(report_sql("quarantine"), bounds).fetchall()]
 
 
 def load_report(

@@ -15,12 +15,12 @@ import defusedxml.ElementTree as SafeET
 import feedparser
 from defusedxml import DefusedXmlException
 
-from flows.fetching import FetchConfig, Validators, fetch_one
-from flows.fetching.inflate import GZIP_MAGIC, DecodeError, TooLarge, gunzip_bounded
-from flows.records import Item, Page, Source
-from flows.timestamps import parse_timestamp
-from flows.warc import iter_warc as iter_warc  # re-exported: callers read WARCs through sources
-from flows.warc import open_warc as open_warc
+from acquisition.fetching import FetchConfig, Validators, fetch_one
+from acquisition.fetching.inflate import GZIP_MAGIC, DecodeError, TooLarge, gunzip_bounded
+from acquisition.records import Item, Page, Source
+from acquisition.timestamps import parse_timestamp
+from acquisition.warc import iter_warc as iter_warc  # re-exported: callers read WARCs through sources
+from acquisition.warc import open_warc as open_warc
 
 MAX_SITEMAP_DEPTH = 3
 MAX_XML_BYTES = 50_000_000

@@ -1,4 +1,4 @@
-"""The HTML report: pure functions from flows.report_data results to one self-contained page.
+"""The HTML report: pure functions from report.data results to one self-contained page.
 
 The page has inline CSS and inline SVG only (no scripts, fonts or remote assets), so it can be mailed, archived
 or opened offline. Every value from the warehouse is escaped; links are only made for http(s) URLs.
@@ -10,9 +10,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from flows import svg
-from flows.report_data import OTHER_OUTLETS, Claim, ClaimTimeline, EntitySeries, OutletDays, ReportData, ResultTable
-from flows.svg import esc, fmt_number
+from report import svg
+from report.data import OTHER_OUTLETS, Claim, ClaimTimeline, EntitySeries, OutletDays, ReportData, ResultTable
+from report.svg import esc, fmt_number
 
 #: Defence in depth: even if something slipped past escaping, the page may not run scripts or fetch anything.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

@@ -1,0 +1,3 @@
+-- Rows of the figure_conflicts view, when the warehouse has it.
+-- param: limit
+SELECT * FROM figure_conflicts LIMIT $limit
