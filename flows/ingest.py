@@ -3,62 +3,25 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 import pyarrow as pa
 from prefect import flow
 
 from flows import incremental as incremental_state
-from flows import progress, sources, tasks
+from flows import progress, tasks
+from flows.discovery import fetch_config, local_pages, take_discovered
 from flows.executors import make_executor, parallelism
-from flows.fetching import BlockedAddress, FetchConfig
+from flows.fetching import FetchConfig
 from flows.pipeline import Pipeline, batched
-from flows.records import Item, Page, Source
-from flows.warc import RemoteWarcFailed, WarcTally
+from flows.records import Item, Source
+from flows.warc import WarcTally
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import Replacement, load_batch
 from warehouse.paths import Home
 
 DEFAULT_BATCH_SIZE = 100
-
-
-def local_pages(
-    html_dirs: Sequence[str],
-    warcs: Sequence[str],
-    allow_private: bool = False,
-    tallies: dict[str, WarcTally] | None = None,
-) -> Iterator[Page]:
-    """Pages of local directories and WARC files; a WARC that cannot be opened becomes a failed page.
-
-    tallies receives, per WARC file, what its reader found (for the run summary to reconcile).
-    """
-    for directory in html_dirs:
-        yield from sources.iter_html_dir(directory)
-    for path in warcs:
-        tally = WarcTally()
-        if tallies is not None:
-            tallies[path] = tally
-        try:
-            yield from sources.iter_warc(path, allow_private=allow_private, tally=tally)
-        except (OSError, RemoteWarcFailed, BlockedAddress) as exc:
-            error_class = getattr(exc, "error_class", "unreadable_file")
-            tally.damaged_ranges += 1  # the file as a whole, unread
-            yield Page(
-                url=path,
-                source=Source("warc", path),
-                fetched_at=datetime.now(UTC),
-                error_class=error_class,
-                error_message=f"{path}: {exc}",
-            )
-
-
-def fetch_config(allow_private: bool, user_agent: str | None, options: dict | None = None) -> FetchConfig:
-    overrides = dict(options or {})
-    if user_agent:
-        overrides["user_agent"] = user_agent
-    return FetchConfig(allow_private=allow_private, **overrides)
 
 
 def ingest_remote(
@@ -77,9 +40,14 @@ def ingest_remote(
     """
     con = pipeline.con
     t0 = time.perf_counter()
-    stored = state.document_validators(con) if incremental else {}
-    children = state.sitemap_children(con) if incremental else None
-    discovered = tasks.discover_task(remote, url_files, config, stored, children)
+    ahead = take_discovered(remote, url_files, incremental)
+    if ahead is not None:  # the CLI discovered before starting Prefect, to skip Prefect when nothing is new
+        discovered, seconds = ahead
+        t0 -= seconds
+    else:
+        stored = state.document_validators(con) if incremental else {}
+        children = state.sitemap_children(con) if incremental else None
+        discovered = tasks.discover_task(remote, url_files, config, stored, children)
     items, failures = discovered.items, discovered.failures
     if keep is not None:
         items = [i for i in items if keep(i)]
