@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from flows import sources
 from flows.fetching import BlockedAddress, FetchConfig, Validators
 from flows.records import Item, Page, Source
-from flows.stages import quarantine_row
 from flows.warc import RemoteWarcFailed, WarcTally
 
 
@@ -51,6 +50,8 @@ def discover_sources(
 
     children (per sitemap document, the sitemaps it listed when last read) lets an index that answers 304
     still have its children asked for with their own validators."""
+    from flows.stages import quarantine_row  # here: flows.stages imports the extractor, which local pages skip
+
     out = Discovered()
     stored = {url: Validators(*v) for url, v in validators.items()}
     for source in remote_sources:
@@ -90,6 +91,8 @@ def discover_sources(
 
 def _nested_failure(source: Source, location: str, exc: sources.DiscoveryFailed) -> dict:
     """A quarantine row for a nested sitemap that could not be read, under the source that listed it."""
+    from flows.stages import quarantine_row
+
     return quarantine_row(
         "discover", location, exc.error_class, str(exc), source_kind=source.kind, source=source.location
     )

@@ -73,15 +73,17 @@ def discover(
     return discovered, time.perf_counter() - started
 
 
-def record_sources_read(con, home: Home, discovered: Discovered, lineage: dict, wait_s: float) -> int:
+def record_sources_read(con, home: Home, discovered: Discovered, run_id: str, wait_s: float) -> int:
     """Store the validators read and resolve the open discovery failures of the sources read (one transaction)."""
     marks = incremental_state.source_watermarks(discovered.validators, discovered.children)
     if not (marks or discovered.read):
         return 0
     import pyarrow as pa
 
+    from flows.versions import code_version  # imports the extractor: only runs that read sources pay for it
     from warehouse.load import Replacement, load_batch
 
+    lineage = {"run_id": run_id, "code_version": code_version()}
     tables = {"watermarks": pa.Table.from_pylist(marks)} if marks else {}
     with write_lock(home, wait_s):
         loaded = load_batch(con, tables, lineage, Replacement(discovered_ok=tuple(discovered.read)))
@@ -139,13 +141,10 @@ def try_empty_ingest(
             if has_new_items(con, discovered, remote, incremental):
                 hand_over(remote, url_files, incremental, discovered, seconds)
                 return None
-        from flows.versions import code_version
-
         summary = RunSummary(run_id=str(uuid.uuid4()), flow="ingest", started_at=datetime.now(UTC))
         if remote or url_files:
             summary.stage_seconds["discover"] += seconds
-        lineage = {"run_id": summary.run_id, "code_version": code_version()}
-        summary.quarantine_resolved += record_sources_read(con, warehouse_home, discovered, lineage, wait_s)
+        summary.quarantine_resolved += record_sources_read(con, warehouse_home, discovered, summary.run_id, wait_s)
         reconcile(summary, tallies)
         finish_run(con, warehouse_home, summary, wait_s)
     summary.duration_s = time.perf_counter() - clock
