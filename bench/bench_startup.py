@@ -1,5 +1,6 @@
 """Wall time of short commands against the start-up targets: `wirehouse sql "select 1"`, `wirehouse status`
-(1 s each) and an ingest with nothing to fetch (5 s), median of a few runs. Numbers, not assertions.
+(1 s each) and an ingest with nothing to fetch (5 s): median wall and CPU time of a few runs. Numbers, not
+assertions.
 
 Each command runs as its own process, as a user would start it: through the environment's `wirehouse` script
 and, with --uv, through `uv run --locked wirehouse` as well (uv checks the environment first). No Prefect server
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,13 +63,19 @@ def environment(work: Path) -> dict[str, str]:
     return env
 
 
-def wall_s(argv: list[str], env: dict[str, str]) -> float:
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the command and its children) of one run.
+
+    CPU time says what the command costs when the machine is shared: wall time grows with the load average.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def target_of(label: str) -> float:
@@ -86,14 +94,19 @@ def main() -> None:
         env = environment(work)
         todo = commands(work)
         # the first ingest creates the warehouse (and, before the empty-run path, a Prefect database): not timed
-        wall_s(launcher("script", args.src) + todo["ingest --warc empty.warc.gz"], env)
+        timed(launcher("script", args.src) + todo["ingest --warc empty.warc.gz"], env)
         print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; median of {args.runs} runs")
-        print(f"{'command':32} {'launcher':8} {'median s':>9} {'min s':>7} {'target s':>9} {'ratio':>6}")
+        print(f"{'command':30} {'launcher':8} {'wall s':>7} {'min s':>6} {'CPU s':>6} {'target s':>8} {'ratio':>6}")
         for label, cli_args in todo.items():
             for kind in kinds:
-                times = [wall_s(launcher(kind, args.src) + cli_args, env) for _ in range(args.runs)]
-                median, target = statistics.median(times), target_of(label)
-                print(f"{label:32} {kind:8} {median:9.2f} {min(times):7.2f} {target:9.1f} {median / target:6.2f}")
+                runs = [timed(launcher(kind, args.src) + cli_args, env) for _ in range(args.runs)]
+                wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+                target = target_of(label)
+                print(
+                    f"{label:30} {kind:8} {wall:7.2f} {min(r[0] for r in runs):6.2f} {cpu:6.2f} "
+                    f"{target:8.1f} {wall / target:6.2f}"
+                )
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
