@@ -158,11 +158,16 @@ def test_sql_and_status_import_no_prefect_nor_pyarrow(tmp_path):
     code = (
         "import sys, json\n"
         "from flows.cli import main\n"
-        "for args in (['sql', 'select 1'], ['status']):\n"
+        "def run(*args):\n"
         f"    try:\n        main([*args, '--home', {str(home.root)!r}])\n"
         "    except SystemExit as exc:\n        assert not exc.code, exc.code\n"
-        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)), file=sys.stderr)\n"
+        "run('sql', 'select 1', '--format', 'csv')\n"
+        "rich = 'rich' in sys.modules\n"
+        "run('sql', 'select 1')\n"
+        "run('status')\n"
+        f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "print(json.dumps({'heavy': heavy, 'rich for csv': rich}), file=sys.stderr)\n"
     )
     done = _cli(code, _env(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"heavy": [], "rich for csv": False}
