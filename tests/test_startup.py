@@ -171,3 +171,49 @@ def test_sql_and_status_import_no_prefect_nor_pyarrow(tmp_path):
     done = _cli(code, _env(tmp_path))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"heavy": [], "rich for csv": False}
+
+
+def _lake_rows(home: Home) -> dict[str, list[tuple]]:
+    """Every table's rows without run ids and clock times, sorted: what two equivalent runs must share."""
+    con = connect(home, read_only=True)
+    try:
+        tables = [
+            t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh'").fetchall()
+        ]
+        rows = {}
+        for table in tables:
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE database_name = 'wh' AND table_name = ?", [table]
+                ).fetchall()
+                if c not in ("run_id", "resolved_by_run", "applied_at") and not c.endswith("_at")
+            ]
+            selected = ", ".join(f'"{c}"' for c in columns)
+            rows[table] = sorted(map(repr, con.execute(f"SELECT {selected} FROM {table}").fetchall()))
+        return rows
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_server")
+def test_an_empty_run_without_prefect_writes_what_the_flow_writes(tmp_path):
+    from flows.ingest import ingest_flow
+
+    warc = _empty_warc(tmp_path / "empty.warc.gz")
+    urls = tmp_path / "none.txt"
+    urls.write_text("\n")
+    sources = {"warcs": [warc], "url_files": [str(urls)]}
+    by_flow, by_cli = Home.resolve(tmp_path / "flow"), Home.resolve(tmp_path / "cli")
+    flow_summary = ingest_flow(**sources, home=str(by_flow.root))
+    cli_summary = _empty_ingest(by_cli, **sources)
+    assert cli_summary is not None
+    rows = _lake_rows(by_flow)
+    assert rows["checks"] and rows["schema_migrations"]
+    assert _lake_rows(by_cli) == rows
+    ignored = ("run_id", "started_at", "duration_s", "stage_seconds", "checks")
+    assert {k: v for k, v in cli_summary.items() if k not in ignored} == {
+        k: v for k, v in flow_summary.items() if k not in ignored
+    }
+    assert [c["check_name"] for c in cli_summary["checks"]] == [c["check_name"] for c in flow_summary["checks"]]
