@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flows import incremental as incremental_state
 from flows.discovery import Discovered, discover_sources, fetch_config, hand_over, local_pages
@@ -32,6 +33,9 @@ from flows.summary import RunSummary
 from flows.warc import WarcTally
 from warehouse.lake import open_writer, write_lock
 from warehouse.paths import Home
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 
 def local_tallies_if_empty(
@@ -48,7 +52,7 @@ def local_tallies_if_empty(
     return tallies
 
 
-def has_new_items(con, discovered: Discovered, remote: Sequence[Source], incremental: bool) -> bool:
+def has_new_items(con: DuckDBPyConnection, discovered: Discovered, remote: Sequence[Source], incremental: bool) -> bool:
     """Whether the flow would fetch or quarantine anything (the same filters as flows.ingest.ingest_remote)."""
     if discovered.failures:
         return True
@@ -61,7 +65,7 @@ def has_new_items(con, discovered: Discovered, remote: Sequence[Source], increme
 
 
 def discover(
-    con, remote: Sequence[Source], url_files: Sequence[str], allow_private: bool, incremental: bool
+    con: DuckDBPyConnection, remote: Sequence[Source], url_files: Sequence[str], allow_private: bool, incremental: bool
 ) -> tuple[Discovered, float]:
     """Read the sources the way the flow's discover task does, with the validators stored in the warehouse."""
     from warehouse import state
@@ -73,7 +77,7 @@ def discover(
     return discovered, time.perf_counter() - started
 
 
-def record_sources_read(con, home: Home, discovered: Discovered, run_id: str, wait_s: float) -> int:
+def record_sources_read(con: DuckDBPyConnection, home: Home, discovered: Discovered, run_id: str, wait_s: float) -> int:
     """Store the validators read and resolve the open discovery failures of the sources read (one transaction)."""
     marks = incremental_state.source_watermarks(discovered.validators, discovered.children)
     if not (marks or discovered.read):
@@ -90,7 +94,7 @@ def record_sources_read(con, home: Home, discovered: Discovered, run_id: str, wa
     return loaded.resolved
 
 
-def finish_run(con, home: Home, summary: RunSummary, wait_s: float) -> None:
+def finish_run(con: DuckDBPyConnection, home: Home, summary: RunSummary, wait_s: float) -> None:
     """The end of every run: the quality checks' rows, then compaction if the lake needs it."""
     from warehouse.checks import run_checks
     from warehouse.maintenance import compact, needs_compaction
