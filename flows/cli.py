@@ -88,6 +88,16 @@ def _use_served_prefect(home: str | None) -> None:
     use_running_server(home)
 
 
+def _empty_ingest(sources: dict, settings: Settings, wait_s: float, incremental: bool) -> dict | None:
+    """The run's summary when there is nothing new to fetch, recorded without starting Prefect; else None."""
+    from flows.empty_run import try_empty_ingest
+
+    summary = try_empty_ingest(**sources, settings=settings, wait_s=wait_s, incremental=incremental)
+    if summary is not None:
+        click.echo(f"nothing new to ingest: run {summary['run_id']} recorded without starting Prefect", err=True)
+    return summary
+
+
 def _print_summary(summary: dict) -> None:
     from report.run_summary import print_run_summary
 
@@ -147,25 +157,31 @@ def ingest(
     if not any((feeds, sitemaps, url_files, html_dirs, warcs)):
         raise click.UsageError("give at least one source: --feed, --sitemap, --urls, --html-dir or --warc")
     settings = _settings(home=home, batch_size=batch_size, allow_private=allow_private or None, spacy_model=model)
-    _use_served_prefect(settings.home)
-    from flows.ingest import ingest_flow
-
-    summary = ingest_flow(
+    settings = _settings(home=home, batch_size=batch_size, allow_private=allow_private or None, spacy_model=model)
+    sources = dict(
         feeds=list(feeds),
         sitemaps=list(sitemaps),
         url_files=list(url_files),
         html_dirs=list(html_dirs),
         warcs=list(warcs),
-        home=settings.home,
-        batch_size=settings.batch_size,
-        allow_private=settings.allow_private,
-        model=settings.spacy_model,
-        fetch_options=settings.fetch_options(),
-        wait_for_lock_s=wait_s,
-        workers=workers,
-        dask_address=dask_address,
-        incremental=not full,
     )
+    summary = _empty_ingest(sources, settings, wait_s, incremental=not full)
+    if summary is None:
+        _use_served_prefect(settings.home)
+        from flows.ingest import ingest_flow
+
+        summary = ingest_flow(
+            **sources,
+            home=settings.home,
+            batch_size=settings.batch_size,
+            allow_private=settings.allow_private,
+            model=settings.spacy_model,
+            fetch_options=settings.fetch_options(),
+            wait_for_lock_s=wait_s,
+            workers=workers,
+            dask_address=dask_address,
+            incremental=not full,
+        )
     if as_json:
         import json
 

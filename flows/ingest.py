@@ -3,63 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 import pyarrow as pa
 from prefect import flow
 
 from acquisition import incremental as incremental_state
-from acquisition import sources
-from acquisition.fetching import BlockedAddress, FetchConfig
-from acquisition.records import Item, Page, Source
-from acquisition.warc import RemoteWarcFailed, WarcTally
+from acquisition.fetching import FetchConfig
+from acquisition.records import Item, Source
+from acquisition.warc import WarcTally
 from flows import progress, tasks
+from flows.discovery import fetch_config, local_pages, take_discovered
 from flows.executors import make_executor, parallelism
 from flows.pipeline import Pipeline, batched
-from flows.settings import Settings, load_settings
+from flows.settings import load_settings
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, open_writer
 from warehouse.load import Replacement, load_batch
-
-
-def local_pages(
-    html_dirs: Sequence[str],
-    warcs: Sequence[str],
-    allow_private: bool = False,
-    tallies: dict[str, WarcTally] | None = None,
-) -> Iterator[Page]:
-    """Pages of local directories and WARC files; a WARC that cannot be opened becomes a failed page.
-
-    tallies receives, per WARC file, what its reader found (for the run summary to reconcile).
-    """
-    for directory in html_dirs:
-        yield from sources.iter_html_dir(directory)
-    for path in warcs:
-        tally = WarcTally()
-        if tallies is not None:
-            tallies[path] = tally
-        try:
-            yield from sources.iter_warc(path, allow_private=allow_private, tally=tally)
-        except (OSError, RemoteWarcFailed, BlockedAddress) as exc:
-            error_class = getattr(exc, "error_class", "unreadable_file")
-            tally.damaged_ranges += 1  # the file as a whole, unread
-            yield Page(
-                url=path,
-                source=Source("warc", path),
-                fetched_at=datetime.now(UTC),
-                error_class=error_class,
-                error_message=f"{path}: {exc}",
-            )
-
-
-def fetch_config(settings: Settings, user_agent: str | None = None, options: dict | None = None) -> FetchConfig:
-    """The settings' fetch knobs, with a flow's own options and user agent (flow parameters) on top."""
-    overrides = dict(options or {})
-    if user_agent:
-        overrides["user_agent"] = user_agent
-    return replace(settings.fetch, allow_private=settings.allow_private, **overrides)
 
 
 def ingest_remote(
@@ -78,9 +38,14 @@ def ingest_remote(
     """
     con = pipeline.con
     t0 = time.perf_counter()
-    stored = state.document_validators(con) if incremental else {}
-    children = state.sitemap_children(con) if incremental else None
-    discovered = tasks.discover_task(remote, url_files, config, stored, children)
+    ahead = take_discovered(remote, url_files, incremental)
+    if ahead is not None:  # the CLI discovered before starting Prefect, to skip Prefect when nothing is new
+        discovered, seconds = ahead
+        t0 -= seconds
+    else:
+        stored = state.document_validators(con) if incremental else {}
+        children = state.sitemap_children(con) if incremental else None
+        discovered = tasks.discover_task(remote, url_files, config, stored, children)
     items, failures = discovered.items, discovered.failures
     if keep is not None:
         items = [i for i in items if keep(i)]

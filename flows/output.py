@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import duckdb
-from rich.console import Console
-from rich.table import Table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -116,6 +114,10 @@ def write_rows(
 
 
 def _rich_table(columns: Sequence[str], rows: list[tuple], stream: TextIO, title: str | None) -> None:
+    # Imported here: rich takes a tenth of a second to import, which --format csv and json never need.
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in columns:
         table.add_column(name, overflow="fold", max_width=80)

@@ -9,7 +9,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -22,54 +22,13 @@ from flows.executors import InlineExecutor
 from flows.memory import release_freed_memory
 from flows.settings import Settings
 from flows.stages import sha256_bytes
+from flows.summary import RunSummary
 from flows.versions import code_version
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, write_lock
 from warehouse.load import Replacement
 from warehouse.paths import Home
 from warehouse.tables import stage_tables
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for the CLI, the Prefect artifact and the runs table."""
-
-    run_id: str
-    flow: str
-    started_at: datetime
-    discovered: int = 0
-    fetched: int = 0
-    unchanged: int = 0
-    extracted: int = 0
-    quarantined: int = 0
-    #: discovery failures of earlier runs resolved because their source was read again
-    quarantine_resolved: int = 0
-    articles: int = 0
-    entities: int = 0
-    mentions: int = 0
-    claims: int = 0
-    batches: int = 0
-    #: articles whose text was parsed before in the same process (syndicated copies): the parse was reused
-    nlp_reused: int = 0
-    duration_s: float = 0.0
-    quarantine_reasons: Counter = field(default_factory=Counter)
-    stage_seconds: Counter = field(default_factory=Counter)
-    checks: list[dict] = field(default_factory=list)
-    #: per WARC file: what the reader found and what became of it (records + damaged ranges = outcomes)
-    files: dict[str, dict] = field(default_factory=dict)
-
-    @property
-    def articles_per_second(self) -> float:
-        return self.extracted / self.duration_s if self.duration_s else 0.0
-
-    def as_dict(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if not isinstance(v, Counter)}
-        data["started_at"] = self.started_at.isoformat()
-        data["quarantine_reasons"] = dict(self.quarantine_reasons)
-        data["stage_seconds"] = {k: round(v, 3) for k, v in self.stage_seconds.items()}
-        data["articles_per_second"] = round(self.articles_per_second, 2)
-        data["checks"] = [{k: str(v) if k == "checked_at" else v for k, v in c.items()} for c in self.checks]
-        return data
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[list]:

@@ -5,38 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from acquisition import sources
 from acquisition.fetching import FetchConfig, Validators, fetch_many
 from acquisition.records import Item, Page, Source
+from flows.discovery import Discovered, discover_sources
 from flows.settings import NlpOptions
-from flows.stages import analyse_articles, extract_pages, process_pages, quarantine_row, shared_nlp, to_arrow
+from flows.stages import analyse_articles, extract_pages, process_pages, shared_nlp, to_arrow
 from warehouse import state
 from warehouse.checks import run_checks
 from warehouse.faults import crash_point
 from warehouse.load import LoadResult, Replacement, load_batch
 from warehouse.maintenance import CompactionResult, compact, needs_compaction
-
-
-@dataclass
-class Discovered:
-    """What discovery found across the sources of a run."""
-
-    items: list[Item] = field(default_factory=list)
-    #: quarantine rows of unreadable sources and of unreadable sitemaps nested in a readable index
-    failures: list[dict] = field(default_factory=list)
-    #: feed and sitemap document validators, for the next run's conditional GET
-    validators: dict[str, Validators] = field(default_factory=dict)
-    #: per sitemap document read: the sitemaps it lists
-    children: dict[str, list[str]] = field(default_factory=dict)
-    #: feeds, sitemaps and URL files read without failing (their open discovery failures are resolved)
-    read: list[str] = field(default_factory=list)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -47,53 +31,8 @@ def discover_task(
     validators: dict,
     children: dict[str, list[str]] | None = None,
 ) -> Discovered:
-    """Items from feeds, sitemaps and URL lists (a URL listed by two sources comes twice); unreadable sources,
-    and unreadable sitemaps nested in a readable index, are quarantined one row each.
-
-    children (per sitemap document, the sitemaps it listed when last read) lets an index that answers 304
-    still have its children asked for with their own validators."""
-    out = Discovered()
-    stored = {url: Validators(*v) for url, v in validators.items()}
-    for source in remote_sources:
-        try:
-            if source.kind == "feed":
-                found = sources.discover_feed(source.location, config, stored)
-            else:
-                found = sources.discover_sitemap(source.location, config, stored, children)
-        except sources.DiscoveryFailed as exc:
-            out.failures.append(
-                quarantine_row(
-                    "discover",
-                    source.location,
-                    exc.error_class,
-                    str(exc),
-                    source_kind=source.kind,
-                    source=source.location,
-                )
-            )
-            continue
-        out.items.extend(found.items)
-        out.validators.update(found.validators)
-        out.children.update(found.children)
-        out.read.extend(found.read)
-        out.failures.extend(_nested_failure(source, location, exc) for location, exc in found.failed.items())
-    for path in url_files:
-        try:
-            out.items.extend(sources.discover_url_file(path))
-        except OSError as exc:
-            out.failures.append(
-                quarantine_row("discover", path, "unreadable_file", str(exc), source_kind="urls", source=path)
-            )
-            continue
-        out.read.append(path)
-    return out
-
-
-def _nested_failure(source: Source, location: str, exc: sources.DiscoveryFailed) -> dict:
-    """A quarantine row for a nested sitemap that could not be read, under the source that listed it."""
-    return quarantine_row(
-        "discover", location, exc.error_class, str(exc), source_kind=source.kind, source=source.location
-    )
+    """Discovery as a task run (the work itself lives in flows.discovery, which needs no Prefect)."""
+    return discover_sources(remote_sources, url_files, config, validators, children)
 
 
 @task(name="fetch", cache_policy=NO_CACHE, task_run_name="fetch-batch-{batch_index}")

@@ -61,11 +61,28 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has every migration and every view as shipped, in one query.
+
+    Every writer opens through migrate(); the schema statements it would otherwise run first are one catalog
+    transaction each (half a second on a DuckLake), for a warehouse that is almost always up to date.
+    """
+    try:
+        rows = con.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
+    except duckdb.CatalogException:  # a new warehouse: no schema_migrations table yet
+        return False
+    views = {name: checksum for version, name, checksum in rows if version == 0}
+    have = max((version for version, _, _ in rows), default=0)
+    return have >= latest_version() and all(views.get(v.path.name) == v.checksum for v in view_files())
+
+
 def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[str]:
     """Apply missing migrations and changed views, each in its own transaction; returns what was applied.
 
     up_to stops at an older version (to build a warehouse as an earlier release left it, in tests).
     """
+    if up_to is None and is_current(con):
+        return []
     con.execute((sql_dir() / "schema_migrations.sql").read_text(encoding="utf-8"))
     applied: list[str] = []
     have = current_version(con)
