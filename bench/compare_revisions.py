@@ -372,7 +372,9 @@ def compare(name: str, a: Side, b: Side, excluded: set[str]) -> bool:
         diff = diff_rows(rows_a, rows_b, left_out, a.subs(name), b.subs(name))
         kept = [{k: v for k, v in r.items() if k not in left_out} for r in rows_a]
         kept_b = [{k: v for k, v in r.items() if k not in left_out} for r in rows_b]
-        columns = [] if diff.identical else varying_columns(kept, kept_b, a.subs(name), b.subs(name))
+        # Which columns changed is a useful hint only when no row was added or lost: then every column differs.
+        changed = not diff.identical and diff.rows_a == diff.rows_b
+        columns = varying_columns(kept, kept_b, a.subs(name), b.subs(name)) if changed else []
         print(report_line(table, diff, columns))
         if not diff.identical:
             print("\n".join(examples(diff)))
