@@ -326,6 +326,7 @@ def test_a_passive_cue_without_agent_is_a_claim_about_its_subject_without_a_sour
     c = single("On Thursday, the dissolution of the club was announced.")
     assert (c["cue"], c["content"], c["speaker_kind"]) == ("announce", "the dissolution of the club", "NONE")
     assert claims_of("It was announced on Thursday.") == []
+    assert claims_of("The method should not be called statically.") == []
 
 
 def test_a_question_put_to_someone_is_a_claim_without_a_named_asker():

@@ -50,6 +50,7 @@ from transforms.claims.words import (
     DOCUMENT_ONLY_VERBS,
     FINDING_NOUNS,
     IDENTIFY_VERBS,
+    MODALS,
     QUESTION_WORDS,
     RAISING_VERBS,
     REPORTING_VERBS,
@@ -343,6 +344,8 @@ class AttributionFinder(PhraseFinders):
             return None
         if any(c.dep_ in ("oprd", "acomp", "attr", "xcomp", "ccomp") for c in tok.children):
             return None  # "was reported missing" says how the subject is, not that it was reported
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
+            return None  # "should not be called statically": what ought to happen, not what was said
         span = trim(self.doc, subj.left_edge.i, subj.right_edge.i)
         if span is None:
             return None
