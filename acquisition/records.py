@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,9 @@ class Page:
     @property
     def failed(self) -> bool:
         return self.error_class is not None
+
+    @cached_property
+    def body_sha256(self) -> str:
+        """The raw bytes' SHA-256, hashed once: the load skips known bytes by it and the raw row is keyed by it
+        (a page pickled to a worker process carries the hash with it)."""
+        return hashlib.sha256(self.body).hexdigest()

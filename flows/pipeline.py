@@ -21,7 +21,6 @@ from flows import progress, tasks
 from flows.executors import InlineExecutor
 from flows.memory import release_freed_memory
 from flows.settings import Settings
-from flows.stages import sha256_bytes
 from flows.summary import RunSummary
 from flows.versions import code_version
 from warehouse import state
@@ -111,7 +110,7 @@ class Pipeline:
         Raw bytes already stored are skipped before parsing. keep_article drops extracted articles (and their
         raw bytes, so another backfill window can take them).
         """
-        hashes = [sha256_bytes(p.body) for p in pages if p.body] if skip_known else []
+        hashes = [p.body_sha256 for p in pages if p.body] if skip_known else []
         known = state.known_raw_hashes(self.con, hashes)
         # a batch with nothing new only skips its pages: no reason to wake worker processes and their models
         nothing_new = bool(hashes) and set(hashes) <= known

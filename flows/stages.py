@@ -25,10 +25,6 @@ STAGE_OF_TABLE = {table: stage for stage in ("entities", "claims") for table in 
 TABLES = LOAD_ORDER
 
 
-def sha256_bytes(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
 def quarantine_row(
     stage: str,
     url: str | None,
@@ -129,7 +125,7 @@ def extract_pages(pages: Iterable[Page], known_raw: frozenset[str] = frozenset()
                 page_quarantine(page, "fetch", page.error_class or "error", page.error_message or "")
             )
             continue
-        raw_sha256 = sha256_bytes(page.body)
+        raw_sha256 = page.body_sha256
         if raw_sha256 in known_raw:
             rows["unchanged"].append({"url": page.url, "source": page.source.location})
             continue

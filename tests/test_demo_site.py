@@ -18,7 +18,7 @@ from acquisition.sources import Discovery, discover_feed, discover_sitemap
 from demo_site import DemoArticle, DemoSite, load_articles
 from demo_site.content import article_path
 from demo_site.templates import OUTLETS, outlet_for
-from flows.stages import extract_pages, sha256_bytes
+from flows.stages import extract_pages
 from flows.tasks import fetch_task
 
 CONFIG = FetchConfig(allow_private=True, per_host_delay_s=0.0, per_host_concurrency=4, timeout_s=10.0, retries=0)
@@ -149,7 +149,7 @@ def test_a_refetch_with_stored_validators_is_unchanged(site: DemoSite, pages: li
     rows = extract_pages(again)
     assert len(rows["unchanged"]) == len(items) and rows["article_versions"] == rows["raw_pages"] == []
     # the same bytes fetched without validators are recognised by their hash and not stored twice
-    known = frozenset(sha256_bytes(p.body) for p in pages)
+    known = frozenset(p.body_sha256 for p in pages)
     assert extract_pages(pages, known)["raw_pages"] == []
 
 
