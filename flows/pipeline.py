@@ -131,6 +131,18 @@ class Pipeline:
         while len(self._pending) >= self.in_flight:
             self._land(self._pending.popleft())
 
+    def process_now(self, pages: list[Page]) -> dict[str, list[dict]]:
+        """Extract and transform one batch by the route ingest takes (one task on the executor), without loading
+        it: reprocess and retry decide what the batch replaces from what was extracted."""
+        rows = tasks.process_task(
+            self.executor, quote(pages), frozenset(), self.aliases, self.nlp, None, self._submitted
+        )
+        self._submitted += 1
+        for timings in rows.pop("stage_seconds", []):
+            for stage, seconds in timings.items():
+                self.summary.stage_seconds[stage] += seconds
+        return rows
+
     def drain(self) -> None:
         """Load every batch still in flight."""
         while self._pending:

@@ -42,11 +42,11 @@ def reextract(pipeline: Pipeline, since: str | None, batch_size: int) -> None:
     for batch in batched(stale, batch_size):
         bodies = state.raw_bodies(pipeline.con, [r["raw_sha256"] for r in batch])
         pages = [_page_from_raw(r, bodies[r["raw_sha256"]]) for r in batch]
-        rows = tasks.extract_task(pages, frozenset(), pipeline.summary.batches)
+        rows = pipeline.process_now(pages)
         extracted = {a["raw_sha256"] for a in rows["article_versions"]}
         old_ids = tuple(r["old_article_id"] for r in batch if r["raw_sha256"] in extracted)
         rows["raw_pages"] = []
-        pipeline.run_articles(rows, fetched=len(pages), replacement=Replacement(old_ids, ("extract",)))
+        pipeline.load(rows, 0, len(pages), Replacement(old_ids, ("extract",)))
 
 
 def rerun_nlp(pipeline: Pipeline, stage: str, since: str | None, batch_size: int) -> None:
@@ -128,9 +128,9 @@ def retry_quarantined_flow(
                 for r in batch
                 if r["raw_sha256"] in bodies
             ]
-            rows_out = tasks.extract_task(pages, frozenset(), pipeline.summary.batches)
+            rows_out = pipeline.process_now(pages)
             extracted = {a["raw_sha256"] for a in rows_out["article_versions"]}
             resolved = tuple(r["quarantine_id"] for r in batch if r["raw_sha256"] in extracted)
             rows_out["raw_pages"] = []
-            pipeline.run_articles(rows_out, replacement=Replacement(quarantine_ids=resolved))
+            pipeline.load(rows_out, 0, 0, Replacement(quarantine_ids=resolved))
         return pipeline.finish()

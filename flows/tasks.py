@@ -15,7 +15,7 @@ from acquisition.fetching import FetchConfig, Validators, fetch_many
 from acquisition.records import Item, Page, Source
 from flows.discovery import Discovered, discover_sources
 from flows.settings import NlpOptions
-from flows.stages import analyse_articles, extract_pages, process_pages, shared_nlp, to_arrow
+from flows.stages import analyse_articles, process_pages, shared_nlp, to_arrow
 from warehouse import state
 from warehouse.checks import run_checks
 from warehouse.faults import crash_point
@@ -58,13 +58,6 @@ def fetch_task(items: list[Item], config: FetchConfig, validators: dict, batch_i
         )
         for item, result in zip(items, results, strict=True)
     ]
-
-
-@task(name="extract", cache_policy=NO_CACHE, task_run_name="extract-batch-{batch_index}")
-def extract_task(pages: list[Page], known_raw: frozenset[str], batch_index: int) -> dict[str, list[dict]]:
-    rows = extract_pages(pages, known_raw)
-    crash_point("extract:done")
-    return rows
 
 
 @task(name="extract-transform", cache_policy=NO_CACHE, task_run_name="extract-transform-batch-{batch_index}")
