@@ -202,7 +202,7 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
     """Run one SQL statement against the warehouse (read-only unless --write)."""
     import duckdb
 
-    from flows.output import fetch_result, output_path_ok, write_result
+    from shell.output import fetch_result, output_path_ok, write_result
     from warehouse.lake import connect, open_writer
     from warehouse.queries import QueryError, check_read_only
 
@@ -240,7 +240,7 @@ def query(name, params, list_queries, fmt, output, home):
     """Run a named analysis query from sql/queries/."""
     import duckdb
 
-    from flows.output import fetch_result, write_result
+    from shell.output import fetch_result, write_result
     from warehouse.lake import connect
     from warehouse.queries import QueryError, get_query, named_queries, run_query
 
@@ -273,7 +273,7 @@ def query(name, params, list_queries, fmt, output, home):
 def demo(serve, port, home):
     """Serve the built-in demo news site on 127.0.0.1, ingest it and print answers."""
     from demo_site import serve_forever
-    from flows.demo import run_demo
+    from shell.demo import run_demo
 
     if serve:
         serve_forever(port=port)
@@ -294,7 +294,7 @@ def demo(serve, port, home):
 @_home_option
 def status(config_path, home):
     """Warehouse size, rows per table, latest runs and snapshots, sources, schedules, quarantine counts."""
-    from flows.status import print_status
+    from shell.status import print_status
 
     print_status(_lake(home, config_path), config_path=Path(config_path))
 
@@ -335,7 +335,7 @@ def reprocess(since, stage, batch_size, model, home):
 @_home_option
 def quarantine_cmd(stage, fmt, limit, include_resolved, home):
     """List quarantined inputs with their stage and reason (open ones; --resolved adds resolved history)."""
-    from flows.output import fetch_result, write_result
+    from shell.output import fetch_result, write_result
     from warehouse.lake import connect
 
     con = connect(_lake(home), read_only=True)
@@ -428,7 +428,7 @@ def alias_merge(keep, other, home):
 @_home_option
 def alias_list(fmt, home):
     """Show the alias table."""
-    from flows.output import write_table
+    from shell.output import write_table
     from warehouse.aliases import list_aliases
     from warehouse.lake import connect
 

@@ -11,9 +11,9 @@ DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures
 
 def run_demo(home: str | None, console: Console | None = None) -> dict:
     from flows.ingest import ingest_flow
-    from flows.output import write_table
     from flows.settings import load_settings
     from report.run_summary import print_run_summary
+    from shell.output import write_table
     from warehouse.lake import connect
     from warehouse.queries import named_queries, run_query
 

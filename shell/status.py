@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from flows.output import fetch_rows
+from shell.output import fetch_rows
 from warehouse.lake import connect
 from warehouse.paths import Home
 
