@@ -31,6 +31,10 @@ class WirehouseError(Exception):
     """A failure the user can act on, said in one line (the command line prints it without a traceback)."""
 
 
+class NoSource(WirehouseError):
+    """A call names no source to read (the command line reports it as a usage error)."""
+
+
 def lake_home(home: Home | str | os.PathLike[str] | None = None) -> Home:
     """The warehouse home: a Home as it is, else the settings' home (the given directory first)."""
     from warehouse.paths import Home
@@ -291,3 +295,47 @@ def retry_quarantined(settings: Settings, stage: str | None = None) -> dict[str,
     from flows.reprocess import retry_quarantined_flow
 
     return retry_quarantined_flow(home=settings.home, stage=stage, allow_private=settings.allow_private)
+
+
+def backfill(
+    settings: Settings,
+    date_from: str,
+    date_to: str,
+    source_name: str | None = None,
+    sitemaps: list[str] = (),
+    url_files: list[str] = (),
+    warc_list: str | None = None,
+    warc_base_url: str | None = None,
+    warcs: list[str] = (),
+    window: str = "1d",
+    concurrency: int = 1,
+) -> dict[str, Any]:
+    """Ingest publication days date_from..date_to window by window; a second call resumes where one stopped.
+
+    source_name adds the sitemaps, URL files and WARCs of that source of the configuration.
+    """
+    use_served_prefect(settings.home)
+    sitemaps, url_files, warcs = list(sitemaps), list(url_files), list(warcs)
+    if source_name:
+        source = settings.source(source_name)
+        sitemaps += source.sitemaps
+        url_files += source.url_files
+        warcs += source.warcs
+    if not (sitemaps or url_files or warcs or warc_list):
+        raise NoSource("give a source: --source, --sitemap, --urls, --warc-list or --warc")
+    from flows.backfill import backfill_flow
+
+    return backfill_flow(
+        date_from=date_from,
+        date_to=date_to,
+        window=window,
+        sitemaps=sitemaps,
+        url_files=url_files,
+        warc_list=warc_list,
+        warc_base_url=warc_base_url,
+        warcs=warcs,
+        home=settings.home,
+        concurrency=concurrency,
+        allow_private=settings.allow_private,
+        fetch_options=settings.fetch_options(),
+    )

@@ -397,32 +397,26 @@ def backfill(
     home,
 ):
     """Ingest a date range window by window; re-running resumes where it stopped."""
-    settings = _settings(config_path, require_config=bool(source_name), home=home, allow_private=allow_private or None)
-    _use_served_prefect(settings.home)
-    from flows.backfill import backfill_flow
+    from flows.api import NoSource
+    from flows.api import backfill as run_backfill
 
-    sitemaps, url_files, warcs = list(sitemaps), list(url_files), list(warcs)
-    if source_name:
-        source = settings.source(source_name)
-        sitemaps += source.sitemaps
-        url_files += source.url_files
-        warcs += source.warcs
-    if not (sitemaps or url_files or warcs or warc_list):
-        raise click.UsageError("give a source: --source, --sitemap, --urls, --warc-list or --warc")
-    result = backfill_flow(
-        date_from=date_from,
-        date_to=date_to,
-        window=window,
-        sitemaps=sitemaps,
-        url_files=url_files,
-        warc_list=warc_list,
-        warc_base_url=warc_base_url,
-        warcs=warcs,
-        home=settings.home,
-        concurrency=concurrency,
-        allow_private=settings.allow_private,
-        fetch_options=settings.fetch_options(),
-    )
+    settings = _settings(config_path, require_config=bool(source_name), home=home, allow_private=allow_private or None)
+    try:
+        result = run_backfill(
+            settings,
+            date_from,
+            date_to,
+            source_name=source_name,
+            sitemaps=sitemaps,
+            url_files=url_files,
+            warc_list=warc_list,
+            warc_base_url=warc_base_url,
+            warcs=warcs,
+            window=window,
+            concurrency=concurrency,
+        )
+    except NoSource as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(
         f"backfill {result['backfill_id']}: {result['windows']} windows, {result['skipped']} skipped (done before), "
         f"{result['completed']} completed, {len(result['failed'])} failed"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pyarrow as pa
 import pytest
 
 from flows import api
-from flows.api import WirehouseError
+from flows.api import NoSource, WirehouseError
+from flows.settings import load_settings
 from warehouse.lake import open_writer
 from warehouse.load import load_batch
 from warehouse.paths import Home
@@ -74,3 +77,17 @@ def test_aliases_are_added_listed_and_merged(lake):
 def test_compact_reports_what_it_did(lake):
     result = api.compact(lake)
     assert result.files_after <= result.files_before
+
+
+def test_an_ingest_with_nothing_new_returns_its_summary_without_prefect(lake, tmp_path):
+    warc = tmp_path / "empty.warc.gz"
+    with gzip.open(warc, "wb"):
+        pass
+    summary, started = api.ingest(load_settings(home=str(lake.root)), warcs=[str(warc)], wait_s=10.0)
+    assert not started and summary["discovered"] == 0
+    assert summary["run_id"] and api.status_data(lake).counts["articles"] == 0
+
+
+def test_a_backfill_without_a_source_says_so(lake):
+    with pytest.raises(NoSource, match="give a source"):
+        api.backfill(load_settings(home=str(lake.root)), "2024-01-01", "2024-01-02")
