@@ -10,6 +10,7 @@ or spaCy.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from warehouse.results import Rows
     from warehouse.status import Status
 
+    #: A warehouse: a resolved Home, its directory, or None for the settings' home.
+    HomeRef = Home | str | os.PathLike[str] | None
+
 
 class WirehouseError(Exception):
     """A failure the user can act on, said in one line (the command line prints it without a traceback)."""
@@ -35,7 +39,7 @@ class NoSource(WirehouseError):
     """A call names no source to read (the command line reports it as a usage error)."""
 
 
-def lake_home(home: Home | str | os.PathLike[str] | None = None) -> Home:
+def lake_home(home: HomeRef = None) -> Home:
     """The warehouse home: a Home as it is, else the settings' home (the given directory first)."""
     from warehouse.paths import Home
 
@@ -51,7 +55,7 @@ def _first_line(exc: Exception) -> str:
 
 
 def run_sql(
-    home: Home | str | os.PathLike[str] | None,
+    home: HomeRef,
     query: str,
     write: bool = False,
     as_of: str | None = None,
@@ -90,7 +94,7 @@ def list_named_queries() -> list[NamedQuery]:
 
 
 def run_named_query(
-    home: Home | str | os.PathLike[str] | None, name: str, params: dict[str, str] | None = None, arrow: bool = False
+    home: HomeRef, name: str, params: dict[str, str] | None = None, arrow: bool = False
 ) -> tuple[NamedQuery, Rows | pa.Table]:
     """Run a named query with its parameters given as text (checked and typed by the query's header)."""
     import duckdb
@@ -109,7 +113,7 @@ def run_named_query(
         raise WirehouseError(f"query {name!r} failed: {_first_line(exc)}") from None
 
 
-def status_data(home: Home | str | os.PathLike[str] | None = None) -> Status:
+def status_data(home: HomeRef = None) -> Status:
     """Size, rows per table, latest runs and snapshots, quarantine counts and source watermarks."""
     from warehouse.lake import connect
     from warehouse.status import read_status
@@ -119,7 +123,7 @@ def status_data(home: Home | str | os.PathLike[str] | None = None) -> Status:
 
 
 def quarantine_rows(
-    home: Home | str | os.PathLike[str] | None = None,
+    home: HomeRef = None,
     stage: str | None = None,
     limit: int = 50,
     include_resolved: bool = False,
@@ -142,7 +146,7 @@ def quarantine_rows(
     return fetch_result(cursor, arrow)
 
 
-def add_alias(home: Home | str | os.PathLike[str] | None, surface: str, canonical: str) -> str:
+def add_alias(home: HomeRef, surface: str, canonical: str) -> str:
     """Make surface resolve to canonical (an entity id or name); the entity id. Reprocess entities to apply it."""
     from transforms.names import normalise_name
     from warehouse.aliases import add_aliases, resolve_entity
@@ -154,7 +158,7 @@ def add_alias(home: Home | str | os.PathLike[str] | None, surface: str, canonica
     return entity_id
 
 
-def merge_entities(home: Home | str | os.PathLike[str] | None, keep: str, other: str) -> tuple[str, str, int]:
+def merge_entities(home: HomeRef, keep: str, other: str) -> tuple[str, str, int]:
     """Make every way other was written an alias of keep: (other's id, keep's id, aliases added)."""
     from transforms.names import normalise_name
     from warehouse.aliases import add_aliases, resolve_entity, surfaces_of
@@ -170,7 +174,7 @@ def merge_entities(home: Home | str | os.PathLike[str] | None, keep: str, other:
     return other_id, keep_id, len(surfaces)
 
 
-def list_aliases(home: Home | str | os.PathLike[str] | None = None) -> pa.Table:
+def list_aliases(home: HomeRef = None) -> pa.Table:
     """The alias table."""
     from warehouse.aliases import list_aliases as read_aliases
     from warehouse.lake import connect
@@ -178,7 +182,7 @@ def list_aliases(home: Home | str | os.PathLike[str] | None = None) -> pa.Table:
     return read_aliases(connect(lake_home(home), read_only=True))
 
 
-def compact(home: Home | str | os.PathLike[str] | None = None, expire_older_than: str = "7 days") -> CompactionResult:
+def compact(home: HomeRef = None, expire_older_than: str = "7 days") -> CompactionResult:
     """Merge small Parquet files, expire snapshots older than expire_older_than and delete unreferenced files."""
     from warehouse.lake import open_writer
     from warehouse.maintenance import compact as compact_lake
@@ -188,7 +192,7 @@ def compact(home: Home | str | os.PathLike[str] | None = None, expire_older_than
 
 
 def report_data(
-    home: Home | str | os.PathLike[str] | None = None,
+    home: HomeRef = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
     entity: str | None = None,
@@ -209,7 +213,7 @@ def report_data(
 
 
 def write_report(
-    home: Home | str | os.PathLike[str] | None,
+    home: HomeRef,
     output: str | os.PathLike[str],
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -235,11 +239,11 @@ def use_served_prefect(home: str | None) -> None:
 
 def ingest(
     settings: Settings,
-    feeds: list[str] = (),
-    sitemaps: list[str] = (),
-    url_files: list[str] = (),
-    html_dirs: list[str] = (),
-    warcs: list[str] = (),
+    feeds: Sequence[str] = (),
+    sitemaps: Sequence[str] = (),
+    url_files: Sequence[str] = (),
+    html_dirs: Sequence[str] = (),
+    warcs: Sequence[str] = (),
     wait_s: float = 600.0,
     workers: int = 1,
     dask_address: str | None = None,
@@ -302,11 +306,11 @@ def backfill(
     date_from: str,
     date_to: str,
     source_name: str | None = None,
-    sitemaps: list[str] = (),
-    url_files: list[str] = (),
+    sitemaps: Sequence[str] = (),
+    url_files: Sequence[str] = (),
     warc_list: str | None = None,
     warc_base_url: str | None = None,
-    warcs: list[str] = (),
+    warcs: Sequence[str] = (),
     window: str = "1d",
     concurrency: int = 1,
 ) -> dict[str, Any]:
