@@ -10,7 +10,7 @@ or spaCy.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
+    from demo_site import DemoSite
     from flows.settings import Settings
     from report.data import ReportData
     from warehouse.maintenance import CompactionResult
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
     #: A warehouse: a resolved Home, its directory, or None for the settings' home.
     HomeRef = Home | str | os.PathLike[str] | None
+
+
+#: The named queries the demo answers after its ingest.
+DEMO_QUERIES = ("most_mentioned_entities", "latest_claims", "conflicting_figures")
 
 
 class WirehouseError(Exception):
@@ -343,3 +348,28 @@ def backfill(
         allow_private=settings.allow_private,
         fetch_options=settings.fetch_options(),
     )
+
+
+def demo(
+    home: str | None = None, on_site: Callable[[DemoSite], None] | None = None
+) -> tuple[dict[str, Any], list[tuple[NamedQuery, pa.Table]]]:
+    """Serve the demo news site on loopback and ingest it: (run summary, the demo queries with their answers).
+
+    on_site is called once the site is up, before the ingest starts (the command line says where it runs).
+    """
+    from demo_site import DemoSite
+
+    use_served_prefect(home)
+    from flows.ingest import ingest_flow
+
+    with DemoSite() as site:
+        if on_site is not None:
+            on_site(site)
+        summary = ingest_flow(feeds=site.feed_urls(), sitemaps=site.sitemap_urls(), home=home, allow_private=True)
+    from warehouse.lake import connect
+    from warehouse.queries import named_queries, run_query
+
+    con = connect(lake_home(home), read_only=True)
+    queries = named_queries()
+    answers = [(queries[n], run_query(con, queries[n], {}).to_arrow_table()) for n in DEMO_QUERIES if n in queries]
+    return summary, answers

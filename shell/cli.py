@@ -82,12 +82,6 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
 
 
-def _use_served_prefect(home: str | None) -> None:
-    from flows.api import use_served_prefect
-
-    use_served_prefect(home)
-
-
 def _print_summary(summary: dict) -> None:
     from report.run_summary import print_run_summary
 
@@ -228,9 +222,7 @@ def demo(serve, port, home):
     if serve:
         serve_forever(port=port)
         return
-    home = _settings(home=home).home
-    _use_served_prefect(home)
-    run_demo(home)
+    run_demo(_settings(home=home).home)
 
 
 @main.command()
