@@ -45,9 +45,9 @@ def main() -> None:
     python = sys.executable
     run([python, str(TOOLS / "polnear_warc.py"), str(warc), "--split", args.split])
     started = time.perf_counter()
-    run([python, "-m", "flows.cli", "ingest", "--warc", str(warc), "--home", str(home)])
+    run([python, "-m", "shell.cli", "ingest", "--warc", str(warc), "--home", str(home)])
     ingest_s = time.perf_counter() - started
-    sql = shlex.join([python, "-m", "flows.cli", "sql", "--home", str(home), "--format", "json"])
+    sql = shlex.join([python, "-m", "shell.cli", "sql", "--home", str(home), "--format", "json"])
     table = run([python, str(TOOLS / "score_attribution.py"), sql, "--split", args.split, "--map", f"{warc}.map.json"])
     print(f"PolNeAR {args.split}: ingest {ingest_s:.1f} s through the CLI ({home})")
     print(table.rstrip())

@@ -123,7 +123,7 @@ def bench_queries(args: argparse.Namespace, lake_envs: dict[str, dict[str, str]]
 
 
 def _ingest(home: Path, dirs: list[Path], env: dict[str, str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "flows.cli", "ingest", "--json", "--batch-size", "20", "--home", str(home)]
+    command = [sys.executable, "-m", "shell.cli", "ingest", "--json", "--batch-size", "20", "--home", str(home)]
     for directory in dirs:
         command += ["--html-dir", str(directory)]
     return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -50,7 +50,7 @@ def launcher(kind: str, src: Path | None) -> list[str]:
         return [
             sys.executable,
             "-c",
-            f"import sys; sys.path.insert(0, {str(src)!r}); from flows.cli import main; main()",
+            f"import sys; sys.path.insert(0, {str(src)!r}); from shell.cli import main; main()",
         ]
     if kind == "uv":
         return ["uv", "run", "--locked", "--project", str(REPO), "wirehouse"]

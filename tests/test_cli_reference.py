@@ -1,11 +1,11 @@
 """docs/cli.md is the commands' own help: a changed option without a regenerated reference fails here."""
 
-from flows.cli_reference import REFERENCE_PATH, render
+from shell.cli_reference import REFERENCE_PATH, render
 
 
 def test_cli_reference_is_current():
     assert REFERENCE_PATH.read_text(encoding="utf-8") == render(), (
-        "docs/cli.md is stale: run `uv run python -m flows.cli_reference`"
+        "docs/cli.md is stale: run `uv run python -m shell.cli_reference`"
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import main
+from shell.cli import main
 from tests.hostile_cases import PNG, german_page
 from warehouse.lake import connect, open_writer
 from warehouse.lock import writer_lock
@@ -52,7 +52,7 @@ def _ingest(html_dir: Path, home: Home, *extra: str) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
-        "flows.cli",
+        "shell.cli",
         "ingest",
         "--html-dir",
         str(html_dir),

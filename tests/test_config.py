@@ -104,7 +104,7 @@ def test_an_empty_variable_counts_as_unset(clean, monkeypatch):
 
 
 def test_the_cli_home_follows_the_same_order(clean, monkeypatch):
-    from flows.cli import main
+    from shell.cli import main
 
     def missing_home(*args: str) -> str:
         result = CliRunner().invoke(main, ["sql", "SELECT 1", *args])
@@ -161,7 +161,9 @@ def test_nlp_options_read_only_the_configured_languages():
 
 
 def _source_files() -> list[Path]:
-    return [p for package in ("flows", "transforms", "warehouse") for p in sorted((REPO / package).rglob("*.py"))]
+    return [
+        p for package in ("flows", "shell", "transforms", "warehouse") for p in sorted((REPO / package).rglob("*.py"))
+    ]
 
 
 def _reads_environment(tree: ast.AST) -> bool:

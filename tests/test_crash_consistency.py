@@ -94,7 +94,7 @@ def ingest(home: Home, inputs, crash_at: str | None = None) -> subprocess.Comple
     command = [
         sys.executable,
         "-m",
-        "flows.cli",
+        "shell.cli",
         "ingest",
         "--urls",
         str(inputs / "urls.txt"),

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from demo_site import DemoSite
 from demo_site.content import load_articles
 from demo_site.templates import OUTLETS
-from flows.cli import main
 from flows.ingest import ingest_flow
+from shell.cli import main
 from warehouse.lake import connect
 from warehouse.paths import Home
 

@@ -17,7 +17,6 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import main
 from report import svg
 from report.data import (
     OTHER_OUTLETS,
@@ -28,6 +27,7 @@ from report.data import (
 )
 from report.page import render_report, safe_link
 from report.queries import report_sql
+from shell.cli import main
 from warehouse.lake import connect, open_writer
 from warehouse.load import load_batch
 from warehouse.paths import Home

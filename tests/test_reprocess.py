@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from http_script_server import Reply, ScriptServer
 
 from demo_site import DemoSite
-from flows.cli import main
 from flows.ingest import ingest_flow
 from flows.reprocess import reprocess_flow, retry_quarantined_flow
+from shell.cli import main
 from transforms.extraction import EXTRACTOR_VERSION
 from warehouse.lake import connect, open_writer
 from warehouse.paths import Home

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from acquisition import sources
 from acquisition.fetching import AddressPolicy, fetch_many, fetch_one
 from flows import tasks
-from flows.cli import main
+from shell.cli import main
 from tests.hostile_cases import german_page
 from tests.http_script_server import Reply, ScriptServer
 from warehouse.lake import connect, open_writer

@@ -170,7 +170,7 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
         log = tmp_path / "serve.log"
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "flows.cli", "serve", "--config", str(config)],
+                [sys.executable, "-m", "shell.cli", "serve", "--config", str(config)],
                 cwd=tmp_path,
                 env={**clean_env(tmp_path / "prefect"), "PYTHONPATH": str(REPO)},
                 stdout=out,

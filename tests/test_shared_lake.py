@@ -23,8 +23,8 @@ from test_crash_consistency import CONTENT, RECOMPUTED, contents
 from test_rollups import assert_rollups_match
 
 from demo_site import DemoSite
-from flows.cli import main
 from flows.settings import load_settings
+from shell.cli import main
 from warehouse.extensions import EXTENSION_PACKAGES, connect_offline
 from warehouse.lake import WarehouseMissing, connect, data_path, is_shared, open_writer, write_lock
 from warehouse.lock import WarehouseLocked
@@ -145,7 +145,7 @@ def _ingest(home: Path, url_files: tuple[Path, ...], lake: dict[str, str] | None
         env.pop("WIREHOUSE_DATA_PATH", None)
     if crash_at:
         env["WIREHOUSE_CRASH_AT"] = crash_at
-    command = [sys.executable, "-m", "flows.cli", "ingest", "--allow-private", "--batch-size", str(BATCH_SIZE)]
+    command = [sys.executable, "-m", "shell.cli", "ingest", "--allow-private", "--batch-size", str(BATCH_SIZE)]
     for url_file in url_files:
         command += ["--urls", str(url_file)]
     command += ["--json", "--home", str(home)]

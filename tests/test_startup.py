@@ -138,7 +138,7 @@ def test_an_empty_ingest_starts_no_prefect_and_says_so(tmp_path):
     home = tmp_path / "home"
     code = (
         "import sys, json\n"
-        "from flows.cli import main\n"
+        "from shell.cli import main\n"
         f"try:\n    main(['--quiet', 'ingest', '--home', {str(home)!r}, '--warc', {warc!r}, '--json'])\n"
         "except SystemExit as exc:\n    code = exc.code\n"
         "print(json.dumps({'code': code, 'prefect': 'prefect' in sys.modules}), file=sys.stderr)\n"
@@ -159,7 +159,7 @@ def test_sql_and_status_import_no_prefect_nor_pyarrow(tmp_path):
         pass
     code = (
         "import sys, json\n"
-        "from flows.cli import main\n"
+        "from shell.cli import main\n"
         "def run(*args):\n"
         f"    try:\n        main([*args, '--home', {str(home.root)!r}])\n"
         "    except SystemExit as exc:\n        assert not exc.code, exc.code\n"

@@ -7,13 +7,11 @@ import datetime as dt
 import decimal
 import json
 import sys
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import duckdb
+from warehouse.results import Rows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -29,45 +27,6 @@ def _plain(value: object) -> object:
     if isinstance(value, bytes):
         return value.hex()
     return value
-
-
-def _like_arrow(value: object, type_id: str) -> object:
-    """A DuckDB Python value as Arrow's to_pylist() gives it, so both paths print the same."""
-    if value is None:
-        return None
-    if type_id in ("HUGEINT", "UHUGEINT"):
-        return decimal.Decimal(value)  # Arrow carries these as decimal128(38, 0)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if type_id.startswith("MAP(") and isinstance(value, dict):
-        return list(value.items())
-    return value
-
-
-def fetch_rows(cursor: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
-    """Column names and rows of an executed query without importing pyarrow (half a second of start-up)."""
-    description = cursor.description
-    if description is None:  # a statement without a result set
-        return [], []
-    columns = [d[0] for d in description]
-    types = [str(d[1]) for d in description]
-    rows = [tuple(_like_arrow(v, t) for v, t in zip(row, types, strict=True)) for row in cursor.fetchall()]
-    return columns, rows
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A fetched result as plain Python rows."""
-
-    columns: list[str]
-    rows: list[tuple]
-
-
-def fetch_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> pa.Table | Rows:
-    """Fetch an executed query for write_result: Arrow only for Parquet, plain rows otherwise."""
-    if fmt == "parquet":
-        return cursor.to_arrow_table()
-    return Rows(*fetch_rows(cursor))
 
 
 def write_result(result: pa.Table | Rows, fmt: str, output: str | None = None, title: str | None = None) -> None:

@@ -26,6 +26,10 @@ class FriendlyGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - the CLI boundary
+            from flows.api import WirehouseError
+
+            if isinstance(exc, WirehouseError):
+                raise click.ClickException(str(exc)) from None
             if ctx.obj and ctx.obj.get("verbose"):
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__
@@ -76,26 +80,6 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
-
-
-def _use_served_prefect(home: str | None) -> None:
-    """Run flows on the Prefect server `wirehouse serve` keeps for this home, if one answers.
-
-    Otherwise Prefect starts a temporary server for this one command (10-20 s on two cores).
-    """
-    from flows.local_server import use_running_server
-
-    use_running_server(home)
-
-
-def _empty_ingest(sources: dict, settings: Settings, wait_s: float, incremental: bool) -> dict | None:
-    """The run's summary when there is nothing new to fetch, recorded without starting Prefect; else None."""
-    from flows.empty_run import try_empty_ingest
-
-    summary = try_empty_ingest(**sources, settings=settings, wait_s=wait_s, incremental=incremental)
-    if summary is not None:
-        click.echo(f"nothing new to ingest: run {summary['run_id']} recorded without starting Prefect", err=True)
-    return summary
 
 
 def _print_summary(summary: dict) -> None:
@@ -156,32 +140,23 @@ def ingest(
     """Discover, fetch, extract, transform and load the given sources."""
     if not any((feeds, sitemaps, url_files, html_dirs, warcs)):
         raise click.UsageError("give at least one source: --feed, --sitemap, --urls, --html-dir or --warc")
-    settings = _settings(home=home, batch_size=batch_size, allow_private=allow_private or None, spacy_model=model)
-    settings = _settings(home=home, batch_size=batch_size, allow_private=allow_private or None, spacy_model=model)
-    sources = dict(
-        feeds=list(feeds),
-        sitemaps=list(sitemaps),
-        url_files=list(url_files),
-        html_dirs=list(html_dirs),
-        warcs=list(warcs),
-    )
-    summary = _empty_ingest(sources, settings, wait_s, incremental=not full)
-    if summary is None:
-        _use_served_prefect(settings.home)
-        from flows.ingest import ingest_flow
+    from flows.api import ingest as run_ingest
 
-        summary = ingest_flow(
-            **sources,
-            home=settings.home,
-            batch_size=settings.batch_size,
-            allow_private=settings.allow_private,
-            model=settings.spacy_model,
-            fetch_options=settings.fetch_options(),
-            wait_for_lock_s=wait_s,
-            workers=workers,
-            dask_address=dask_address,
-            incremental=not full,
-        )
+    settings = _settings(home=home, batch_size=batch_size, allow_private=allow_private or None, spacy_model=model)
+    summary, started = run_ingest(
+        settings,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        url_files=url_files,
+        html_dirs=html_dirs,
+        warcs=warcs,
+        wait_s=wait_s,
+        workers=workers,
+        dask_address=dask_address,
+        incremental=not full,
+    )
+    if not started:
+        click.echo(f"nothing new to ingest: run {summary['run_id']} recorded without starting Prefect", err=True)
     if as_json:
         import json
 
@@ -200,32 +175,11 @@ def ingest(
 @_home_option
 def sql(query, fmt, output, write, as_of, snapshot, home):
     """Run one SQL statement against the warehouse (read-only unless --write)."""
-    import duckdb
-
-    from flows.output import fetch_result, output_path_ok, write_result
-    from warehouse.lake import connect, open_writer
-    from warehouse.queries import QueryError, check_read_only
+    from flows.api import run_sql
+    from shell.output import output_path_ok, write_result
 
     output_path_ok(output)
-    lake = _lake(home)
-    try:
-        if write:
-            with open_writer(lake) as con:
-                result = fetch_result(con.execute(query), fmt)
-        else:
-            con = connect(lake, read_only=True, snapshot_time=as_of, snapshot_version=snapshot)
-            check_read_only(con, query)
-            result = fetch_result(con.execute(query), fmt)
-    except QueryError as exc:
-        raise click.ClickException(str(exc)) from None
-    except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        hint = (
-            " (the warehouse is read-only here; add --write)"
-            if "read-only" in first_line.lower() or "read only" in first_line.lower()
-            else ""
-        )
-        raise click.ClickException(f"{first_line}{hint}") from None
+    result = run_sql(_lake(home), query, write=write, as_of=as_of, snapshot=snapshot, arrow=fmt == "parquet")
     write_result(result, fmt, output)
 
 
@@ -238,14 +192,11 @@ def sql(query, fmt, output, write, as_of, snapshot, home):
 @_home_option
 def query(name, params, list_queries, fmt, output, home):
     """Run a named analysis query from sql/queries/."""
-    import duckdb
-
-    from flows.output import fetch_result, write_result
-    from warehouse.lake import connect
-    from warehouse.queries import QueryError, get_query, named_queries, run_query
+    from flows.api import list_named_queries, run_named_query
+    from shell.output import write_result
 
     if list_queries or not name:
-        for q in named_queries().values():
+        for q in list_named_queries():
             args = " ".join(f"--param {p.name}=<{p.type}>" for p in q.params)
             click.echo(f"{q.name}: {q.answers}" + (f"\n    {args}" if args else ""))
         return
@@ -255,14 +206,7 @@ def query(name, params, list_queries, fmt, output, home):
             raise click.UsageError(f"--param takes key=value, got {item!r}")
         key, value = item.split("=", 1)
         given[key.strip()] = value
-    try:
-        named = get_query(name)
-        con = connect(_lake(home), read_only=True)
-        result = fetch_result(run_query(con, named, given), fmt)
-    except QueryError as exc:
-        raise click.ClickException(str(exc)) from None
-    except duckdb.Error as exc:
-        raise click.ClickException(f"query {name!r} failed: {str(exc).strip().splitlines()[0]}") from None
+    named, result = run_named_query(_lake(home), name, given, arrow=fmt == "parquet")
     write_result(result, fmt, output, title=named.answers if fmt == "table" else None)
 
 
@@ -273,14 +217,12 @@ def query(name, params, list_queries, fmt, output, home):
 def demo(serve, port, home):
     """Serve the built-in demo news site on 127.0.0.1, ingest it and print answers."""
     from demo_site import serve_forever
-    from flows.demo import run_demo
+    from shell.demo import run_demo
 
     if serve:
         serve_forever(port=port)
         return
-    home = _settings(home=home).home
-    _use_served_prefect(home)
-    run_demo(home)
+    run_demo(_settings(home=home).home)
 
 
 @main.command()
@@ -294,7 +236,7 @@ def demo(serve, port, home):
 @_home_option
 def status(config_path, home):
     """Warehouse size, rows per table, latest runs and snapshots, sources, schedules, quarantine counts."""
-    from flows.status import print_status
+    from shell.status import print_status
 
     print_status(_lake(home, config_path), config_path=Path(config_path))
 
@@ -312,14 +254,10 @@ def status(config_path, home):
 @_home_option
 def reprocess(since, stage, batch_size, model, home):
     """Re-run stages whose code version changed, from stored raw bytes, without fetching."""
-    settings = _settings(home=home, batch_size=batch_size, spacy_model=model)
-    _use_served_prefect(settings.home)
-    from flows.reprocess import reprocess_flow
+    from flows.api import reprocess as run_reprocess
 
-    summary = reprocess_flow(
-        home=settings.home, since=since, stage=stage, batch_size=settings.batch_size, model=settings.spacy_model
-    )
-    _print_summary(summary)
+    settings = _settings(home=home, batch_size=batch_size, spacy_model=model)
+    _print_summary(run_reprocess(settings, since=since, stage=stage))
 
 
 @main.command("quarantine")
@@ -335,20 +273,11 @@ def reprocess(since, stage, batch_size, model, home):
 @_home_option
 def quarantine_cmd(stage, fmt, limit, include_resolved, home):
     """List quarantined inputs with their stage and reason (open ones; --resolved adds resolved history)."""
-    from flows.output import fetch_result, write_result
-    from warehouse.lake import connect
+    from flows.api import quarantine_rows
+    from shell.output import write_result
 
-    con = connect(_lake(home), read_only=True)
-    columns = "stage, error_class, url, message, source, source_ref, raw_sha256, created_at"
-    if include_resolved:
-        columns += ", resolved_at, resolved_by_run"
-    cursor = con.execute(
-        f"SELECT {columns} FROM quarantine "
-        "WHERE ($stage IS NULL OR stage = $stage) AND (resolved_at IS NULL OR $resolved) "
-        "ORDER BY created_at DESC LIMIT $limit",
-        {"stage": stage, "limit": limit, "resolved": include_resolved},
-    )
-    write_result(fetch_result(cursor, fmt), fmt)
+    rows = quarantine_rows(_lake(home), stage, limit, include_resolved, arrow=fmt == "parquet")
+    write_result(rows, fmt)
 
 
 @main.command("retry-quarantined")
@@ -357,11 +286,10 @@ def quarantine_cmd(stage, fmt, limit, include_resolved, home):
 @_home_option
 def retry_quarantined(stage, allow_private, home):
     """Try quarantined inputs again; those that succeed leave quarantine."""
-    settings = _settings(home=home, allow_private=allow_private or None)
-    _use_served_prefect(settings.home)
-    from flows.reprocess import retry_quarantined_flow
+    from flows.api import retry_quarantined as run_retry
 
-    _print_summary(retry_quarantined_flow(home=settings.home, stage=stage, allow_private=settings.allow_private))
+    settings = _settings(home=home, allow_private=allow_private or None)
+    _print_summary(run_retry(settings, stage=stage))
 
 
 @main.command()
@@ -371,11 +299,9 @@ def retry_quarantined(stage, allow_private, home):
 @_home_option
 def compact(expire_older_than, home):
     """Merge small Parquet files, expire old snapshots and delete unreferenced files."""
-    from warehouse.lake import open_writer
-    from warehouse.maintenance import compact as compact_lake
+    from flows.api import compact as compact_lake
 
-    with open_writer(_lake(home)) as con:
-        result = compact_lake(con, expire_older_than)
+    result = compact_lake(_lake(home), expire_older_than)
     click.echo(
         f"data files {result.files_before} -> {result.files_after}; "
         f"snapshots expired {result.snapshots_expired}; files deleted {result.files_deleted}"
@@ -393,13 +319,9 @@ def alias():
 @_home_option
 def alias_add(surface, canonical, home):
     """Make SURFACE resolve to CANONICAL (an entity id or name); apply with 'reprocess --stage entities'."""
-    from transforms.names import normalise_name
-    from warehouse.aliases import add_aliases, resolve_entity
-    from warehouse.lake import open_writer
+    from flows.api import add_alias
 
-    with open_writer(_lake(home)) as con:
-        entity_id = resolve_entity(con, canonical, normalise_name(canonical))
-        add_aliases(con, [(surface, normalise_name(surface))], entity_id, "user")
+    entity_id = add_alias(_lake(home), surface, canonical)
     click.echo(f"{surface!r} -> {entity_id}; run 'wirehouse reprocess --stage entities' to apply it to stored rows")
 
 
@@ -409,18 +331,10 @@ def alias_add(surface, canonical, home):
 @_home_option
 def alias_merge(keep, other, home):
     """Merge entity OTHER into KEEP: every way OTHER was written becomes an alias of KEEP."""
-    from transforms.names import normalise_name
-    from warehouse.aliases import add_aliases, resolve_entity, surfaces_of
-    from warehouse.lake import open_writer
+    from flows.api import merge_entities
 
-    with open_writer(_lake(home)) as con:
-        keep_id = resolve_entity(con, keep, normalise_name(keep))
-        other_id = resolve_entity(con, other, normalise_name(other))
-        if keep_id == other_id:
-            raise click.ClickException(f"{keep!r} and {other!r} are already the same entity ({keep_id})")
-        surfaces = surfaces_of(con, other_id)
-        add_aliases(con, [(s, normalise_name(s)) for s in surfaces], keep_id, "merge")
-    click.echo(f"{other_id} -> {keep_id} ({len(surfaces)} aliases); run 'wirehouse reprocess --stage entities'")
+    other_id, keep_id, merged = merge_entities(_lake(home), keep, other)
+    click.echo(f"{other_id} -> {keep_id} ({merged} aliases); run 'wirehouse reprocess --stage entities'")
 
 
 @alias.command("list")
@@ -428,11 +342,10 @@ def alias_merge(keep, other, home):
 @_home_option
 def alias_list(fmt, home):
     """Show the alias table."""
-    from flows.output import write_table
-    from warehouse.aliases import list_aliases
-    from warehouse.lake import connect
+    from flows.api import list_aliases
+    from shell.output import write_table
 
-    write_table(list_aliases(connect(_lake(home), read_only=True)), fmt)
+    write_table(list_aliases(_lake(home)), fmt)
 
 
 @main.command()
@@ -476,32 +389,26 @@ def backfill(
     home,
 ):
     """Ingest a date range window by window; re-running resumes where it stopped."""
-    settings = _settings(config_path, require_config=bool(source_name), home=home, allow_private=allow_private or None)
-    _use_served_prefect(settings.home)
-    from flows.backfill import backfill_flow
+    from flows.api import NoSource
+    from flows.api import backfill as run_backfill
 
-    sitemaps, url_files, warcs = list(sitemaps), list(url_files), list(warcs)
-    if source_name:
-        source = settings.source(source_name)
-        sitemaps += source.sitemaps
-        url_files += source.url_files
-        warcs += source.warcs
-    if not (sitemaps or url_files or warcs or warc_list):
-        raise click.UsageError("give a source: --source, --sitemap, --urls, --warc-list or --warc")
-    result = backfill_flow(
-        date_from=date_from,
-        date_to=date_to,
-        window=window,
-        sitemaps=sitemaps,
-        url_files=url_files,
-        warc_list=warc_list,
-        warc_base_url=warc_base_url,
-        warcs=warcs,
-        home=settings.home,
-        concurrency=concurrency,
-        allow_private=settings.allow_private,
-        fetch_options=settings.fetch_options(),
-    )
+    settings = _settings(config_path, require_config=bool(source_name), home=home, allow_private=allow_private or None)
+    try:
+        result = run_backfill(
+            settings,
+            date_from,
+            date_to,
+            source_name=source_name,
+            sitemaps=sitemaps,
+            url_files=url_files,
+            warc_list=warc_list,
+            warc_base_url=warc_base_url,
+            warcs=warcs,
+            window=window,
+            concurrency=concurrency,
+        )
+    except NoSource as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(
         f"backfill {result['backfill_id']}: {result['windows']} windows, {result['skipped']} skipped (done before), "
         f"{result['completed']} completed, {len(result['failed'])} failed"
@@ -541,23 +448,12 @@ def serve(config_path, limit):
 @_home_option
 def report(date_from, date_to, entity, output, home):
     """Write a self-contained HTML report: coverage, top entities, claim timeline, conflicting figures, quarantine."""
-    from pathlib import Path
-
-    from report.data import EntityNotFound, load_report
-    from report.page import render_report
-    from warehouse.lake import connect
+    from flows.api import write_report
 
     start, end = (d.date() if d else None for d in (date_from, date_to))
     if start and end and start > end:
         raise click.UsageError(f"--from {start} is after --to {end}")
-    con = connect(_lake(home), read_only=True)
-    try:
-        data = load_report(con, start, end, entity)
-    except EntityNotFound as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        con.close()
-    Path(output).write_text(render_report(data), encoding="utf-8")
+    data = write_report(_lake(home), output, start, end, entity)
     click.echo(f"wrote {output} ({data.totals['articles']} articles, {len(data.timeline.claims)} timeline claims)")
 
 
