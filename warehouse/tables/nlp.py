@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from warehouse.tables.model import Field, Table, group, unique, upsert, written_by
 
+#: Run and code version stamped on every row of the claims stage.
+CLAIMS_LINEAGE = (
+    Field("run_id", "VARCHAR", "Run that loaded the row.", supply="lineage"),
+    Field("transform_version", "VARCHAR", "Claims code version.", supply="lineage"),
+)
+
 ENTITIES = Table(
     "entities",
     "Canonical entities shared across the warehouse; one row per entity_id.",
@@ -75,8 +81,7 @@ CLAIM_ROWS = Table(
         Field("hedged", "BOOLEAN", "True when the claim is hedged (may, reportedly, believes)."),
         Field("hedge_cues", "VARCHAR[]", "The hedging words found."),
         Field("sentence_index", "INTEGER", "Sentence of the attribution, from 0."),
-        Field("run_id", "VARCHAR", "Run that loaded the row.", supply="lineage"),
-        Field("transform_version", "VARCHAR", "Claims code version.", supply="lineage"),
+        *CLAIMS_LINEAGE,
         Field(
             "published_date",
             "DATE",
@@ -105,8 +110,7 @@ CLAIM_QUANTITIES = Table(
         Field("high", "DOUBLE", "Upper bound where known."),
         Field("start_char", "INTEGER", "Start offset in the article text."),
         Field("end_char", "INTEGER", "End offset in the article text."),
-        Field("run_id", "VARCHAR", "Run that loaded the row.", supply="lineage"),
-        Field("transform_version", "VARCHAR", "Claims code version.", supply="lineage"),
+        *CLAIMS_LINEAGE,
     ),
     load=group("claim_id", owner="claim_rows"),
     stage="claims",
@@ -122,8 +126,7 @@ CLAIM_DATES = Table(
         Field("date_from", "DATE", "First day of the resolved date or range."),
         Field("date_to", "DATE", "Last day of the resolved date or range."),
         Field("granularity", "VARCHAR", "day, week, month, year or range."),
-        Field("run_id", "VARCHAR", "Run that loaded the row.", supply="lineage"),
-        Field("transform_version", "VARCHAR", "Claims code version.", supply="lineage"),
+        *CLAIMS_LINEAGE,
     ),
     load=group("claim_id", owner="claim_rows"),
     stage="claims",
@@ -136,8 +139,7 @@ CLAIM_ENTITIES = Table(
     (
         Field("claim_id", "VARCHAR", "Claim."),
         Field("entity_id", "VARCHAR", "Entity mentioned in the content."),
-        Field("run_id", "VARCHAR", "Run that loaded the row.", supply="lineage"),
-        Field("transform_version", "VARCHAR", "Claims code version.", supply="lineage"),
+        *CLAIMS_LINEAGE,
     ),
     load=group("claim_id", owner="claim_rows"),
     stage="claims",
