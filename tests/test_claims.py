@@ -218,6 +218,18 @@ def extract(text: str, published: datetime | None = PUBLISHED):
     return extract_claims(doc, linked.mentions, linked.entities, "art", published)
 
 
+def found_entities(text: str) -> list[dict]:
+    from transforms.entities import link_entities
+
+    return link_entities(_nlp()(text), "art").entities
+
+
+def single_direct(text: str) -> dict:
+    direct = [c for c in claims_of(text) if c["is_direct"]]
+    assert len(direct) == 1, direct
+    return direct[0]
+
+
 def claims_of(text: str) -> list[dict]:
     return extract(text).claims
 
@@ -583,3 +595,31 @@ def test_cue_rate_shrinks_rare_frames_and_ignores_unseen_phrasal_verbs():
     assert cue_rate("call", "VERB", "prt:up") == 0.0  # "called up reservists" is another verb
     assert cue_rate("say", "VERB", "no-such-frame") == pytest.approx(say)  # no evidence: the word's own rate
     assert cue_rate("table", "NOUN") == 0.0
+
+
+def test_surname_after_a_quote_is_the_named_person():
+    """The tagger reads "Sanders" after a closing quote or at a sentence start as a plural noun."""
+    text = (
+        "Bernie Sanders offered advice to Hillary Clinton on Friday.\n\n"
+        '"I think what she has got to do is contrast," Sanders said.\n\n'
+        "Sanders said the campaign would go on."
+    )
+    found = extract(text)
+    names = {e["entity_id"]: e["name"] for e in found_entities(text)}
+    quoted = [c for c in found.claims if c["content"].startswith(("I think", "the campaign"))]
+    assert len(quoted) == 2
+    assert all(names.get(c["speaker_entity_id"]) == "Bernie Sanders" for c in quoted), quoted
+
+
+def test_name_with_a_no_break_space_anchors_its_surname():
+    text = 'FBI Director James\xa0Comey testified on Thursday.\n\n"We did not find evidence," Comey said.'
+    names = {e["entity_id"]: e["name"] for e in found_entities(text)}
+    quote = single_direct(text)
+    assert names[quote["speaker_entity_id"]] == "James Comey"
+
+
+def test_a_date_alone_is_no_claim():
+    assert not any(c["content"] == "Thursday" for c in claims_of("Senator Mary Lopez testified on Thursday."))
+    assert [c["content"] for c in claims_of("Senator Mary Lopez testified on Thursday that the dam was safe.")] == [
+        "the dam was safe"
+    ]

@@ -53,7 +53,7 @@ class ArticleIndex:
             surface = m["surface"]
             if kind in ("ORG", "GPE") and " " not in surface and surface.lower() in self.surnames:
                 m["entity_id"] = self.surnames[surface.lower()]
-            elif kind == "PERSON" and " " not in surface and surface.lower().endswith("s"):
+            elif kind == "PERSON" and " " not in surface and surface.lower().endswith("s") and not self._surname(m):
                 span = doc.char_span(m["start_char"], m["end_char"])
                 if (
                     span is not None
@@ -62,6 +62,11 @@ class ArticleIndex:
                 ):
                     m["entity_id"] = "common:" + surface.lower()
                     self.kinds[m["entity_id"]] = "COMMON"
+
+    def _surname(self, mention: Mapping) -> bool:
+        """'"...," Sanders said': the mention is the last word of its person's full name, not a plural noun."""
+        name = (self.names.get(mention["entity_id"]) or "").split()
+        return len(name) >= 2 and name[-1].lower() == mention["surface"].lower()
 
     def paragraph_of(self, char: int) -> int:
         return bisect.bisect_right(self.para_starts, char) - 1

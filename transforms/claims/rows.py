@@ -28,7 +28,7 @@ from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
 
-TRANSFORM_VERSION = "claims-5"
+TRANSFORM_VERSION = "claims-6"
 
 
 @dataclass
@@ -115,6 +115,23 @@ def _keep(att: Attribution) -> bool:
     if speaker is None or not (speaker.text.strip() or speaker.kind == "NONE"):
         return False
     return not att.in_quote and att.nested_in is None
+
+
+def _only_a_time(att: Attribution, doc: Doc) -> bool:
+    """'testified on Thursday' / 'responded Friday': a content that is only a date or time says nothing."""
+    if att.is_direct:
+        return False
+    words = []
+    for start, end in att.segments:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        words.extend(t for t in span if not (t.is_punct or t.is_space))
+    return (
+        bool(words)
+        and all(t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("on", "at") for t in words)
+        and not any(t.like_num for t in words)  # "supported it in 2007": a year may be what was said
+    )
 
 
 def _resolve(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:
@@ -251,7 +268,7 @@ def extract_claims(
     atts = _drop_quote_echoes(atts, index)
     _take_nested_content(atts)
     _mark_nesting(atts)
-    atts = _resolve(atts, index)
+    atts = [a for a in _resolve(atts, index) if not _only_a_time(a, doc)]
     builder = _RowBuilder(doc, index, article_id, published_at)
     for att in sorted(atts, key=lambda a: (a.start, a.anchor)):
         builder.add(att, atts)

@@ -192,6 +192,8 @@ class SpeakerResolver:
             return self.institution(subj, text, lemma, indefinite, det)
         if subj.pos_ == "PROPN" and not self._capitalised_common(subj):
             return self.unlinked_name(subj)
+        if subj.is_title and not det and low in self.ix.surnames:
+            return self.unlinked_name(subj)  # "Sanders said" with "Sanders" tagged a plural noun
         if plural or indefinite or det.endswith(("'s", "’s")) or det in ("his", "her", "its", "their"):
             return Speaker(None, text, "UNNAMED", noun=lemma, plural=plural)
         if det in ("the", "this", "that") or not det:

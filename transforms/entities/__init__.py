@@ -18,6 +18,6 @@ from transforms.entities.linker import link_entities
 from transforms.entities.mentions import LinkedEntities
 from transforms.entities.words import KINDS
 
-TRANSFORM_VERSION = "entities-3"
+TRANSFORM_VERSION = "entities-4"
 
 __all__ = ["KINDS", "TRANSFORM_VERSION", "LinkedEntities", "link_entities"]

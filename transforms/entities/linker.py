@@ -366,6 +366,7 @@ class Linker(PeopleSteps):
         kind = self._kind_of(mention.entity_id, mention.label)
         # An alias surface ("Rocket Man") is not a display name: use the entity's other names.
         name = self._name_from_id(mention.entity_id) if mention.method == "alias" else mention.name
+        name = " ".join(name.split())  # 'James\xa0Comey' and a name across a line break read as typed
         return {
             "entity_id": mention.entity_id,
             "kind": kind,

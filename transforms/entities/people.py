@@ -110,7 +110,8 @@ class PeopleSteps:
             return True
         # The tagger reads some surnames as nouns ("O'Malley"): capitalised nouns after a proper noun count.
         return span[0].pos_ == "PROPN" and all(
-            tok.pos_ == "PROPN" or tok.is_punct or (tok.pos_ == "NOUN" and tok.text[:1].isupper()) for tok in span[1:]
+            tok.pos_ == "PROPN" or tok.is_punct or tok.is_space or (tok.pos_ == "NOUN" and tok.text[:1].isupper())
+            for tok in span[1:]
         )
 
     def _in_title_case_line(self, token_index: int, token_end: int | None = None) -> bool:
