@@ -623,3 +623,31 @@ def test_a_date_alone_is_no_claim():
     assert [c["content"] for c in claims_of("Senator Mary Lopez testified on Thursday that the dam was safe.")] == [
         "the dam was safe"
     ]
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        (
+            'Aides said donors gave.\n\n"This campaign is changing politics," Jeff Weaver, Sanders\' campaign manager, '
+            'said in a statement. "What we are showing is that we can win without a super PAC."',
+            "Jeff Weaver",
+        ),
+        (
+            "Roffman told a newspaper that the casino would not last long: "
+            '"Once the cold winds blow, it won\'t make it," Roffman predicted. "The market just isn\'t there."',
+            "Roffman",
+        ),
+        (
+            'Harry Reid blasted Rubio in an interview. "What Rubio has done is one of the worst," the Senate minority '
+            'leader said. "It shows a lack of character in my opinion." Reid said both are "non-entities."',
+            "the Senate minority leader",
+        ),
+    ],
+)
+def test_quote_after_its_cue_sentence_joins_the_quote_before(text, speaker):
+    """'"A," X said. "B."': B belongs to A's claim, also after a plural possessive in the speaker, after a colon,
+    and when the next sentence's verb reports a clause of its own."""
+    quote = single_direct(text)
+    assert quote["speaker_text"] == speaker
+    assert quote["content"].endswith(("isn't there.", "super PAC.", "my opinion.")), quote["content"]

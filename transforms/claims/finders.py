@@ -63,6 +63,18 @@ _ACCORDING = hash_string("according")
 _IN = hash_string("in")
 
 
+#: Children of a verb after a quote that carry what the verb itself reports.
+OWN_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp"})
+
+
+def _possessive(tok: Token) -> bool:
+    """"Sanders' campaign manager": an apostrophe closing a plural possessive, not a quotation mark."""
+    if tok.text not in ("'", "’") or tok.i == 0:
+        return False
+    before = tok.doc[tok.i - 1]
+    return before.text.endswith(("s", "S")) and not before.whitespace_
+
+
 def cue_verbs() -> frozenset[str]:
     """Every verb lemma some finder may take as a cue outside a quotation: the reporting verbs, the verbs the
     lexicon rates as cues in some frame, and the verbs of impressions. The selective parser parses the sentences
@@ -137,7 +149,7 @@ class AttributionFinder(PhraseFinders):
 
     def _prev_char(self, pos: int) -> str:
         text = self.ix.text
-        while pos > 0 and text[pos - 1] in " \t":
+        while pos > 0 and text[pos - 1].isspace() and text[pos - 1] != "\n":  # no-break spaces too
             pos -= 1
         return text[pos - 1] if pos > 0 else "\n"
 
@@ -155,8 +167,8 @@ class AttributionFinder(PhraseFinders):
         self.ix.speech_quotes.append((quote.start, quote.end))
         after = self.cue_after(quote, next_open)
         before = self.cue_before(quote, prev_close)
-        if not starts_sentence and before is None:
-            return None
+        if not starts_sentence and before is None and not (prev == ":" and after is not None):
+            return None  # '... would not last long: "A," Roffman predicted' keeps its cue after the quote
         ends_sentence = self.ix.text[quote.start : quote.end].rstrip().endswith((".", "…"))
         # 'Brafman said, "A." He added, "B."': a cue before a quote that ends its sentence is the quote's own; the
         # verb after it introduces the next quote.
@@ -212,7 +224,7 @@ class AttributionFinder(PhraseFinders):
                 break
             if t.idx < char:
                 continue
-            if t.text in (".", "!", "?") or (t.text in QUOTE_CHARS and t.idx > char + 1 and out):
+            if t.text in (".", "!", "?") or (t.text in QUOTE_CHARS and t.idx > char + 1 and out and not _possessive(t)):
                 break
             out.append(t)
             if len(out) > MAX_SPEAKER_TOKENS + 1:
@@ -229,6 +241,8 @@ class AttributionFinder(PhraseFinders):
             if quote_cue(tok, lexicon=open_ended):
                 if any(t.pos_ == "VERB" for t in tokens[:n]):
                     return None
+                if not open_ended and any(c.dep_ in OWN_CONTENT_DEPS for c in tok.children):
+                    return None  # '"... opinion." Reid said both are "non-entities."': that verb reports its own clause
                 return tok
             if tok.pos_ == "VERB":
                 return None
