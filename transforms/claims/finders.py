@@ -68,7 +68,7 @@ OWN_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp"})
 
 
 def _possessive(tok: Token) -> bool:
-    """"Sanders' campaign manager": an apostrophe closing a plural possessive, not a quotation mark."""
+    """ "Sanders' campaign manager": an apostrophe closing a plural possessive, not a quotation mark."""
     if tok.text not in ("'", "’") or tok.i == 0:
         return False
     before = tok.doc[tok.i - 1]
