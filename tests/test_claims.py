@@ -651,3 +651,12 @@ def test_quote_after_its_cue_sentence_joins_the_quote_before(text, speaker):
     quote = single_direct(text)
     assert quote["speaker_text"] == speaker
     assert quote["content"].endswith(("isn't there.", "super PAC.", "my opinion.")), quote["content"]
+
+
+def test_reported_content_runs_to_the_close_of_a_quotation_it_opens():
+    text = (
+        'Senator Mary Lopez said that the plan "will not survive the winter. Nobody in this building believes it '
+        'will." The vote is on Monday.'
+    )
+    claim = single(text)
+    assert claim["content"].endswith("believes it will."), claim["content"]

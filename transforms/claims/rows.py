@@ -76,6 +76,20 @@ def _take_nested_content(atts: list[Attribution]) -> None:
             att.extra["reports"] = inner[-1]
 
 
+def _close_open_quotes(atts: list[Attribution], index: ArticleIndex) -> None:
+    """'said that Clinton "didn't have a video in mind, but he is being used."': reported content that opens a
+    quotation runs to where the quotation closes, in the same paragraph, not to the end of its clause."""
+    for att in atts:
+        if att.is_direct or not att.segments:
+            continue
+        start, end = att.segments[-1]
+        paragraph = index.paragraph_of(end - 1)
+        for quote in index.quotes:
+            if start <= quote.open_at < end < quote.end and quote.closed and index.paragraph_of(quote.end) == paragraph:
+                att.segments[-1] = (start, quote.close_end)
+                break
+
+
 def _mark_nesting(atts: list[Attribution]) -> None:
     for att in atts:
         if att.cue_tok is None:
@@ -266,6 +280,7 @@ def extract_claims(
     index = ArticleIndex(doc, mentions, entities, quotes)
     atts = AttributionFinder(index).find()
     atts = _drop_quote_echoes(atts, index)
+    _close_open_quotes(atts, index)
     _take_nested_content(atts)
     _mark_nesting(atts)
     atts = [a for a in _resolve(atts, index) if not _only_a_time(a, doc)]
