@@ -456,3 +456,11 @@ def test_well_known_surname_alone_gets_the_full_name(nlp):
     assert entity(result, "person:vladimir-putin")["name"] == "Vladimir Putin"
     local = link_entities(nlp("Anna Putin, a teacher in Ohio, said the school would reopen. Putin smiled."), "l")
     assert ids_of(local, "Putin") == {"person:anna-putin"}
+
+
+def test_town_named_surname_after_a_tagged_first_name_is_the_person(nlp):
+    """NER tags "Maggie" PERSON and the place gazetteer finds "Hassan" (a town in India): one person."""
+    result = link_entities(nlp("Gov. Maggie Hassan said the state would appeal. Hassan spoke on Monday."), "a")
+    assert ids_of(result, "Maggie Hassan") == {"person:maggie-hassan"}
+    assert ids_of(result, "Hassan") == {"person:maggie-hassan"}
+    assert all(e["kind"] != "GPE" for e in result.entities)

@@ -172,14 +172,18 @@ class Linker(PeopleSteps):
             if mention.method != "gazetteer" or mention.end - mention.start != 1 or mention.start == 0:
                 continue
             first = self.doc[mention.start - 1]
-            if self.gaz.entries[mention.entity_id].population <= 0 or first.i in covered:
+            given = covered.get(first.i)
+            if self.gaz.entries[mention.entity_id].population <= 0:
                 continue
-            if not (first.is_title and first.pos_ == "PROPN") or first.is_sent_start:
+            if given is not None and not (given.label == "PERSON" and given.end == mention.start):
+                continue  # "Maggie" tagged PERSON before "Hassan" (a town in India) is still her first name
+            if not (first.is_title and first.pos_ == "PROPN") or (first.is_sent_start and given is None):
                 continue
             if first.lower_ in PLACE_PREFIXES or is_role_token(first):
                 continue
-            name = self.doc[first.i : mention.end].text
-            self._replace(Mention(first.i, mention.end, "PERSON", name=name))
+            start = given.start if given is not None else first.i
+            name = self.doc[start : mention.end].text
+            self._replace(Mention(start, mention.end, "PERSON", name=name))
 
     # -- step 2: user aliases override everything
     def apply_aliases(self) -> None:
