@@ -464,3 +464,22 @@ def test_town_named_surname_after_a_tagged_first_name_is_the_person(nlp):
     assert ids_of(result, "Maggie Hassan") == {"person:maggie-hassan"}
     assert ids_of(result, "Hassan") == {"person:maggie-hassan"}
     assert all(e["kind"] != "GPE" for e in result.entities)
+
+
+def test_first_name_that_is_also_a_city_stays_with_the_person(nlp):
+    result = link_entities(nlp("Russian President Vladimir Putin said talks would go on. Putin spoke in Moscow."), "a")
+    assert ids_of(result, "Vladimir Putin") == {"person:vladimir-putin"}
+    assert ids_of(result, "Putin") == {"person:vladimir-putin"}
+    assert not any(e["name"] == "Vladimir" for e in result.entities)
+
+
+def test_state_abbreviation_after_a_town_is_the_us_state(nlp):
+    result = link_entities(nlp("Protesters in Harrisburg, Pa., marched on Monday."), "a")
+    (state,) = mentions_of(result, "Pa.")
+    assert entity(result, state["entity_id"])["name"] == "Pennsylvania"
+
+
+def test_well_known_surname_beats_a_small_town_of_that_name(nlp):
+    """NER calls "Obama" a place and a town in Japan has the name: the well-known person wins."""
+    result = link_entities(nlp("Ben Carson criticized Obama’s decision to take in refugees."), "a")
+    assert ids_of(result, "Obama") == {"person:barack-obama"}

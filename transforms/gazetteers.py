@@ -196,9 +196,12 @@ def _add_organisations(gaz: Gazetteer) -> None:
 
 
 def _add_regions(gaz: Gazetteer) -> None:
+    abbreviations = {row["code"]: _split(row["abbreviations"]) for row in read_tsv("us_state_abbreviations.tsv")}
     for state in _geonames("us_states").values():
         entry = Entry(f"gn:{state['geonameid']}", "GPE", state["name"], "US", state["geonameid"])
         gaz.add(entry, [state["name"]], "GPE", REGION)
+        for abbreviation in abbreviations.get(state["code"], ()):
+            gaz.add_link_only(entry, abbreviation, "GPE")  # "Harrisburg, Pa.": not Pa, Burkina Faso
     for continent in _geonames("continents").values():
         geonameid = continent["geonameId"]
         entry = Entry(f"gn:{geonameid}", "LOC", continent["name"], None, geonameid)

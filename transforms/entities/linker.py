@@ -185,6 +185,30 @@ class Linker(PeopleSteps):
             name = self.doc[start : mention.end].text
             self._replace(Mention(start, mention.end, "PERSON", name=name))
 
+    # -- step 1e: "Vladimir Putin", where "Vladimir" is also a Russian city: a place right before a person
+    def add_city_first_names(self) -> None:
+        by_start = {m.start: m for m in self.mentions}
+        for mention in list(self.mentions):
+            person = by_start.get(mention.end)
+            if person is None and mention.end < len(self.doc) and is_initial(self.doc[mention.end]):
+                person = by_start.get(mention.end + 1)  # "Vladimir V. Putin"
+            if mention.method != "gazetteer" or mention.end - mention.start != 1 or person is None:
+                continue
+            first = self.doc[mention.start]
+            if person.label != "PERSON" or not first.is_title or first.whitespace_ != " ":
+                continue
+            if self.gaz.entries[mention.entity_id].population <= 0 or first.lower_ in PLACE_PREFIXES:
+                continue
+            name = self.doc[mention.start : person.end].text
+            words = [w for w in normalise_name(name).split() if len(w) > 1]  # without a middle initial
+            known = person.method == "gazetteer" and normalise_name(self.gaz.entries[person.entity_id].name) == (
+                " ".join(words)
+            )
+            merged = Mention(mention.start, person.end, "PERSON", name=name)
+            if known:
+                merged.entity_id, merged.method = person.entity_id, "gazetteer"
+            self._replace(merged)
+
     # -- step 2: user aliases override everything
     def apply_aliases(self) -> None:
         if not self.aliases:
@@ -412,6 +436,11 @@ class Linker(PeopleSteps):
         return out
 
 
+def is_initial(tok) -> bool:
+    """A middle initial: 'V.' in 'Vladimir V. Putin'."""
+    return len(tok.text) == 2 and tok.text[0].isupper() and tok.text[1] == "."
+
+
 def link_entities(doc: Doc, article_id: str, aliases: Mapping[str, str] | None = None) -> LinkedEntities:
     """Link every PERSON/ORG/GPE/LOC/NORP mention of a parsed Doc to one canonical entity.
 
@@ -423,6 +452,7 @@ def link_entities(doc: Doc, article_id: str, aliases: Mapping[str, str] | None =
     linker.add_datelines()
     linker.add_institutions()
     linker.add_city_surnames()
+    linker.add_city_first_names()
     linker.apply_aliases()
     linker.attach_roles()
     linker.link_acronyms()

@@ -50,9 +50,10 @@ class PeopleSteps:
         people = known_people()
         covered = {i for m in self.mentions for i in range(m.start, m.end)}
         for mention in self.mentions:
-            if mention.end - mention.start != 1 or mention.method != "ner" or mention.label == "NORP":
+            if mention.end - mention.start != 1 or mention.label == "NORP":
                 continue
-            self._known_person(mention, people, surnames)
+            if mention.method == "ner" or self._linked_small_place(mention):
+                self._known_person(mention, people, surnames)
         for tok in self.doc:
             key = normalise_name(tok.text)
             if key not in people or key in surnames or tok.i in covered or not tok.is_title:
@@ -61,6 +62,17 @@ class PeopleSteps:
                 mention = Mention(tok.i, tok.i + 1, "PERSON", method="ner", name=tok.text)
                 if self._known_person(mention, people, surnames):
                     self.mentions.append(mention)
+
+    def _linked_small_place(self, mention: Mention) -> bool:
+        """A span NER called a place, linked by name to a town the ruler does not tag ("Obama", Japan)."""
+        entry = self.gaz.entries.get(mention.entity_id)
+        surface = self.doc[mention.start].text
+        return (
+            mention.method == "gazetteer"
+            and entry is not None
+            and entry.group == "place"
+            and (surface not in self.gaz.patterns)
+        )
 
     def _known_person(self, mention: Mention, people: Mapping, surnames: set[str]) -> bool:
         key = normalise_name(self.doc[mention.start].text)
