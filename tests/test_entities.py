@@ -483,3 +483,11 @@ def test_well_known_surname_beats_a_small_town_of_that_name(nlp):
     """NER calls "Obama" a place and a town in Japan has the name: the well-known person wins."""
     result = link_entities(nlp("Ben Carson criticized Obama’s decision to take in refugees."), "a")
     assert ids_of(result, "Obama") == {"person:barack-obama"}
+
+
+def test_capitalised_acronyms_are_not_country_codes(nlp):
+    """ISO alpha-3 codes other than USA are other acronyms in real news."""
+    result = link_entities(nlp("Supporters of BLM marched in Chicago. The NLD won most seats. The USA agreed."), "a")
+    assert ids_of(result, "BLM") == {"org:black-lives-matter"}
+    assert ids_of(result, "NLD") == {"org:national-league-for-democracy"}
+    assert ids_of(result, "USA") == {"iso:US"}

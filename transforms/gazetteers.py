@@ -27,14 +27,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 CITY_MIN_POPULATION = 100_000
 #: Names that are also common first names or other places: linked only when NER labels them GPE/LOC.
 RULER_EXCLUDE = frozenset({"Georgia", "Jordan", "Chad", "Congo", "Jersey", "Washington"})
-#: ISO alpha-3 codes that are also English words or common acronyms when written in capitals.
-ALPHA3_STOP = frozenset(
-    str.split(
-        "AND ARE ARM ASM ATA ATF BEN BES BOL BRA CAF CAN CHE COD COG COL COM CUB DMA DOM ERI ESP EST FIN GAB GEO "
-        "GIN GUM GUY HMD IND IOT IRL ISR ITA JAM JEY KEN KIR LCA LIE LSO MAC MAR MDA MLI MLT MOZ MUS NAM NER NIC "
-        "NIU NOR PAN PER PCN PNG POL REU SEN SLE SOM SUR TON TUN TUV VAT WLF WSM"
-    )
-)
+#: The ISO alpha-3 codes news prose writes for the country itself. Others in capitals are nearly always another
+#: acronym in real news ("BLM" is Black Lives Matter, not Saint Barthélemy; "NLD" is Myanmar's party).
+ALPHA3_PROSE = frozenset({"USA"})
 #: Priority classes: when two sources give the same surface, the lower class wins the ruler pattern.
 CURATED_PLACE, COUNTRY, ORGANISATION, REGION, CITY = range(5)
 #: Which entity classes a span with a given NER label may link to by name.
@@ -178,7 +173,7 @@ def _add_countries(gaz: Gazetteer) -> None:
         surfaces = [name, *_split(row.get("aliases", ""))]
         if country is not None:
             surfaces += _country_names(country)
-            if country.alpha_3 not in ALPHA3_STOP:
+            if country.alpha_3 in ALPHA3_PROSE:
                 surfaces.append(country.alpha_3)
         if info.get("name") and "," not in info["name"]:
             surfaces.append(info["name"])
