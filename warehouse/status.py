@@ -124,7 +124,15 @@ def row_counts(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = STATUS_T
 
 
 def read_status(con: duckdb.DuckDBPyConnection, home: Home) -> Status:
-    """The status from a read connection; plain rows, not Arrow, so that it needs no pyarrow."""
-    counts = row_counts(con)
-    sections = [Section(title, *fetch_rows(con.execute(sql))) for title, sql in SECTIONS]
+    """The status from a read connection; plain rows, not Arrow, so that it needs no pyarrow.
+
+    One transaction: every figure comes from one snapshot, and DuckLake looks that snapshot and the tables' file
+    lists up in the catalog once rather than once per statement.
+    """
+    con.execute("BEGIN")
+    try:
+        counts = row_counts(con)
+        sections = [Section(title, *fetch_rows(con.execute(sql))) for title, sql in SECTIONS]
+    finally:
+        con.execute("COMMIT")
     return Status(str(home.root), size_bytes(home), counts, sections)
