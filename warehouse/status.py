@@ -73,7 +73,7 @@ SECTIONS = (
         "sources (watermarks)",
         "SELECT source, count(*) FILTER (WHERE item_key <> '*') AS items_seen, "
         "max(updated_at) AS last_advanced, any_value(etag) FILTER (WHERE item_key = '*') AS etag "
-        "FROM watermarks GROUP BY source ORDER BY last_advanced DESC LIMIT 20",
+        "FROM watermarks GROUP BY source ORDER BY last_advanced DESC, source LIMIT 20",
     ),
 )
 
