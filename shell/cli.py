@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,8 @@ class FriendlyGroup(click.Group):
             if isinstance(exc, WirehouseError):
                 raise click.ClickException(str(exc)) from None
             if ctx.obj and ctx.obj.get("verbose"):
+                import traceback  # only on this path: every command would pay for its import otherwise
+
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__
             click.echo(f"error: {message}", err=True)
