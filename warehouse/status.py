@@ -25,7 +25,8 @@ STATUS_TABLES = (
 )
 
 #: Rows per base table from the lake's own catalog, without opening a data file: the rows of the table's live data
-#: files minus those of their live delete files, at the snapshot the statement reads. Tables with rows inlined in the
+#: files minus those of their live delete files, at the snapshot the statement reads (a rewrite ends a data file but
+#: leaves its delete file as it was, so only the deletes of live data files count). Tables with rows inlined in the
 #: catalog (wirehouse attaches with inlining off, but a lake written by another client may have some) are left out
 #: and counted by a scan, as are views.
 CATALOG_COUNTS = f"""
@@ -45,9 +46,12 @@ stored AS (
     GROUP BY table_id
 ),
 deleted AS (
-    SELECT table_id, sum(delete_count) AS n FROM __ducklake_metadata_{CATALOG_ALIAS}.ducklake_delete_file, snapshot
-    WHERE begin_snapshot <= snapshot.id AND (end_snapshot IS NULL OR end_snapshot > snapshot.id)
-    GROUP BY table_id
+    SELECT x.table_id, sum(x.delete_count) AS n
+    FROM __ducklake_metadata_{CATALOG_ALIAS}.ducklake_delete_file AS x
+    JOIN __ducklake_metadata_{CATALOG_ALIAS}.ducklake_data_file AS d USING (data_file_id), snapshot
+    WHERE x.begin_snapshot <= snapshot.id AND (x.end_snapshot IS NULL OR x.end_snapshot > snapshot.id)
+      AND d.begin_snapshot <= snapshot.id AND (d.end_snapshot IS NULL OR d.end_snapshot > snapshot.id)
+    GROUP BY x.table_id
 )
 SELECT live.table_name, coalesce(stored.n, 0) - coalesce(deleted.n, 0)
 FROM live LEFT JOIN stored USING (table_id) LEFT JOIN deleted USING (table_id)
