@@ -1,14 +1,21 @@
-"""wirehouse status: row counts read from the lake's catalog agree with counting every row."""
+"""wirehouse status: row counts read from the lake's catalog, and the views' counts written against their tables,
+agree with counting every row."""
 
 from __future__ import annotations
+
+import hashlib
 
 import pyarrow as pa
 
 from warehouse.lake import connect, open_writer
 from warehouse.maintenance import compact
-from warehouse.paths import Home
-from warehouse.status import CATALOG_COUNTS, STATUS_TABLES, read_status, row_counts
+from warehouse.paths import Home, sql_dir
+from warehouse.status import CATALOG_COUNTS, STATUS_TABLES, VIEW_COUNTS, read_status, row_counts
 from warehouse.tables.batches import padded
+
+#: The view files VIEW_COUNTS follows, by SHA-256 prefix: a change to one means its count must be looked at again.
+VIEW_FILES = {"articles": "a7e769ac4165a34a", "claims": "efa91aba6f52513e", "runs": "49add2fe9fdcd8f5"}
+
 
 def _insert(con, table: str, rows: list[dict]) -> None:
     con.register("new_rows", padded(table, pa.Table.from_pylist(rows)))
@@ -64,3 +71,23 @@ def test_catalog_counts_follow_inserts_deletes_updates_and_compaction(home: Home
     with open_writer(home) as con:
         compact(con, expire_older_than="0 seconds")
     assert _assert_counts_agree(home)["entities"] == 29
+
+
+def test_the_view_counts_count_what_the_views_return(home: Home):
+    with open_writer(home) as con:
+        _insert(con, "article_versions", [{"article_id": f"v{i}", "doc_id": f"d{i % 3}"} for i in range(6)])
+        _insert(con, "superseded_versions", [{"article_id": "v0"}, {"article_id": "v1"}, {"article_id": "gone"}])
+        _insert(con, "claim_rows", [{"claim_id": f"c{i}", "article_id": f"v{i % 6}"} for i in range(9)])
+        _insert(con, "claim_clusters", [{"claim_id": "c1", "cluster_id": "c1"}, {"claim_id": "c2", "cluster_id": "c1"}])
+        runs = [{"run_id": f"r{i % 2}", "batch_index": i} for i in range(5)] + [{"run_id": None, "batch_index": 9}]
+        _insert(con, "run_batches", runs)
+    counts = _assert_counts_agree(home)
+    assert (counts["articles"], counts["claims"], counts["runs"]) == (4, 9, 3)
+
+
+def test_a_changed_view_brings_its_status_count_along():
+    found = {
+        name: hashlib.sha256((sql_dir() / "views" / f"{name}.sql").read_bytes()).hexdigest()[:16]
+        for name in VIEW_COUNTS
+    }
+    assert found == VIEW_FILES, "a view changed: make VIEW_COUNTS in warehouse/status.py count what it returns"
