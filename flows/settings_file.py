@@ -196,13 +196,12 @@ def lake_settings(
     return values
 
 
-def lake_home(config: str | Path | None = None, home: str | None = None) -> Home:
-    """The warehouse home a read-only command opens (--home first), without building the whole Settings."""
+def lake_home(config: str | Path | None = None, home: str | None = None) -> Home | None:
+    """The warehouse home a read-only command opens (--home first), without building the whole Settings; None
+    when a value is of the wrong type, for the full Settings (flows/settings.py) to report."""
     values = lake_settings(config, home=home)
-    if values is None:  # let the full settings report the wrong type
-        from flows.settings import load_settings
-
-        return load_settings(config, home=home).lake_home()
+    if values is None:
+        return None
     return Home.resolve(
         values["home"], catalog=values["catalog"], data_url=values["data_path"], writer_memory=values["writer_memory"]
     )

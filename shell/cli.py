@@ -66,7 +66,7 @@ def _read_lake(home: str | None, config: str | None = None) -> Home:
     precedence, without building the whole Settings (pydantic costs a quick read a quarter second of start-up)."""
     from flows.settings_file import lake_home
 
-    return lake_home(config, home=home)
+    return lake_home(config, home=home) or _lake(home, config)  # a value of the wrong type: Settings says which
 
 
 @click.group(cls=FriendlyGroup)
