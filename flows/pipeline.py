@@ -7,7 +7,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -148,6 +148,13 @@ class Pipeline:
         while self._pending:
             self._land(self._pending.popleft())
 
+    def release_workers(self) -> None:
+        """Stop this machine's worker processes once every batch is loaded: what is left of the run (clustering,
+        checks, compaction) happens in this process, and each worker still holds its spaCy model (about 550 MB),
+        which would otherwise add to the run's peak memory just when the clustering needs the most."""
+        if isinstance(self.executor, ProcessPoolExecutor):
+            self.executor.shutdown(wait=True)
+
     def run_pages(self, pages: list[Page], discovered: int, **options) -> None:
         """One batch, start to finish (for callers that need it loaded before going on)."""
         self.submit_pages(pages, discovered, **options)
@@ -265,6 +272,7 @@ class Pipeline:
     def finish(self) -> dict:
         """Load what is in flight, cluster claims across outlets, run the checks, publish the summary."""
         self.drain()
+        self.release_workers()
         t0 = time.perf_counter()
         tasks.cluster_task(self.con, self.summary.run_id, self.locked)
         self.timed("cluster", t0)

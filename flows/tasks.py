@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 
@@ -104,11 +105,27 @@ def load_task(
 @task(name="cluster-claims", cache_policy=NO_CACHE)
 def cluster_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) -> int:
     """Group the same claim across outlets over the whole warehouse."""
-    from transforms.dedup import DEDUP_VERSION, cluster_claims
+    from transforms.dedup import DEDUP_VERSION
 
     with lock():
-        assignments = cluster_claims(state.claims_for_clustering(con))
+        assignments = cluster_by_speaker(state.claims_by_speaker(con))
         return state.replace_clusters(con, assignments, {"run_id": run_id, "transform_version": DEDUP_VERSION})
+
+
+def cluster_by_speaker(groups: Iterable[list[dict]]) -> dict[str, str]:
+    """cluster_claims over every claim, given one speaker's claims at a time; only claims that share a cluster.
+
+    cluster_claims never compares claims of two speakers, so the union of the groups' clusterings is the whole
+    one; keeping only shared clusters (all the warehouse stores) leaves one group's state in memory at a time.
+    """
+    from transforms.dedup import cluster_claims
+
+    shared: dict[str, str] = {}
+    for group in groups:
+        clusters = cluster_claims(group)
+        sizes = Counter(clusters.values())
+        shared.update((claim, cluster) for claim, cluster in clusters.items() if sizes[cluster] > 1)
+    return dict(sorted(shared.items()))
 
 
 @task(name="compact", cache_policy=NO_CACHE)

@@ -1,5 +1,6 @@
 """Settings: wirehouse.toml parses and refuses typos; defaults < wirehouse.toml < WIREHOUSE_* < CLI flags; and the
-environment is read in flows/settings.py alone."""
+environment is read in flows/settings.py alone (with its pydantic-free file layer, flows/settings_file.py, which
+resolves the lake's own settings for the read-only commands the same way)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from flows.settings import (
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS_MODULE = REPO / "flows" / "settings.py"
+SETTINGS_MODULES = (SETTINGS_MODULE, REPO / "flows" / "settings_file.py")
 ENV_NAME = re.compile(r"^WIREHOUSE_[A-Z0-9_]+$")
 
 
@@ -149,6 +151,40 @@ def test_the_lake_home_carries_where_the_lake_is_without_showing_the_password(cl
     assert "hunter2" not in repr(home) and "hunter2" not in repr(settings)
 
 
+@pytest.mark.parametrize(
+    "toml, env, flag",
+    [
+        ("", {}, None),
+        ('[wirehouse]\nhome = "toml-home"\nwriter_memory = "1GB"\n', {}, None),
+        ('[wirehouse]\nhome = "toml-home"\ncatalog = "postgres:dbname=t"\n', {"WIREHOUSE_HOME": "env-home"}, None),
+        ('[wirehouse]\nhome = "toml-home"\n', {"WIREHOUSE_HOME": "env-home"}, "flag-home"),
+        ('[wirehouse]\ndata_path = "s3://t/"\n', {"WIREHOUSE_DATA_PATH": "", "wirehouse_catalog": "postgres:x"}, None),
+        ("", {"WIREHOUSE_WRITER_MEMORY": "2GB", "WIREHOUSE_CATALOG": ""}, "flag-home"),
+    ],
+)
+def test_the_read_only_lake_home_is_the_settings_lake_home(clean, monkeypatch, toml, env, flag):
+    """sql and status resolve the lake without pydantic: the same four values, by the same layers and order."""
+    from flows.settings_file import lake_home
+
+    if toml:
+        (clean / "wirehouse.toml").write_text(toml)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    full = load_settings(home=flag).lake_home()
+    light = lake_home(home=flag)
+    assert (light, light.shared_catalog) == (full, full.shared_catalog)
+
+
+def test_the_read_only_lake_home_leaves_a_wrong_type_to_the_settings(clean):
+    from flows.settings_file import lake_home
+    from shell.cli import main
+
+    (clean / "wirehouse.toml").write_text("[wirehouse]\nwriter_memory = 512\n")
+    assert lake_home() is None
+    result = CliRunner().invoke(main, ["status"])
+    assert result.exit_code != 0 and "writer_memory" in result.output
+
+
 def test_fetch_options_are_the_knobs_set_away_from_their_defaults(clean):
     (clean / "wirehouse.toml").write_text('[wirehouse]\nuser_agent = "me"\n[fetch]\nretries = 3\ntimeout_s = 5\n')
     assert load_settings().fetch_options() == {"user_agent": "me", "timeout_s": 5.0}
@@ -185,7 +221,7 @@ def _wirehouse_variables(tree: ast.AST) -> set[str]:
 def test_only_the_settings_module_reads_wirehouse_variables():
     offenders = []
     for path in _source_files():
-        if path == SETTINGS_MODULE:
+        if path in SETTINGS_MODULES:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         relative = path.relative_to(REPO).as_posix()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -52,23 +53,42 @@ def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     )
 
 
+#: Claims of current articles with what the clustering compares: speaker, content, entities, outlet.
+CLAIMS_FOR_CLUSTERING = """
+    SELECT c.claim_id, c.speaker_entity_id, c.content, a.site_name AS article_source,
+           list(DISTINCT ce.entity_id) FILTER (WHERE ce.entity_id IS NOT NULL) AS entity_ids
+    FROM claim_rows c
+    JOIN articles a USING (article_id)
+    LEFT JOIN claim_entities ce USING (claim_id)
+    GROUP BY ALL
+"""
+#: Rows fetched from DuckDB at a time while claims stream out one speaker at a time.
+CLUSTER_FETCH_ROWS = 5_000
+
+
 def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Claims of current articles with what the clustering compares: speaker, content, entities, outlet."""
-    return (
-        con.execute(
-            """
-        SELECT c.claim_id, c.speaker_entity_id, c.content, a.site_name AS article_source,
-               list(DISTINCT ce.entity_id) FILTER (WHERE ce.entity_id IS NOT NULL) AS entity_ids
-        FROM claim_rows c
-        JOIN articles a USING (article_id)
-        LEFT JOIN claim_entities ce USING (claim_id)
-        GROUP BY ALL
-        ORDER BY c.claim_id
-        """
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
+    return con.execute(CLAIMS_FOR_CLUSTERING + "ORDER BY c.claim_id").to_arrow_table().to_pylist()
+
+
+def claims_by_speaker(con: duckdb.DuckDBPyConnection, fetch_rows: int = CLUSTER_FETCH_ROWS) -> Iterator[list[dict]]:
+    """The rows of claims_for_clustering, one speaker's claims at a time (unnamed ones last, each group by claim_id).
+
+    Clustering compares claims of one speaker only, so a group at a time gives the same clusters while Python holds
+    one group's rows and comparison state, not the whole warehouse's claims at once.
+    """
+    cursor = con.execute(CLAIMS_FOR_CLUSTERING + "ORDER BY c.speaker_entity_id NULLS LAST, c.claim_id")
+    columns = [d[0] for d in cursor.description]
+    group: list[dict] = []
+    while chunk := cursor.fetchmany(fetch_rows):
+        for values in chunk:
+            row = dict(zip(columns, values, strict=True))
+            if group and row["speaker_entity_id"] != group[-1]["speaker_entity_id"]:
+                yield group
+                group = []
+            group.append(row)
+    if group:
+        yield group
 
 
 def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str], lineage: dict[str, str]) -> int:
