@@ -349,6 +349,12 @@ def test_a_question_put_to_someone_is_a_claim_without_a_named_asker():
     }
     c = single("Blumenthal was asked whether he knew about the server.")
     assert (c["cue"], c["content"], c["speaker_kind"]) == ("ask", "whether he knew about the server", "NONE")
+    # "Asked" tagged a past tense opening the sentence: still the question put to the speaker
+    found = claims_of("Asked what that might look like, Jane Sanders said she did not know.")
+    assert {(c["cue"], c["content"], c["speaker_text"]) for c in found} == {
+        ("ask", "what that might look like", None),
+        ("say", "she did not know", "Jane Sanders"),
+    }
 
 
 def test_a_poll_is_the_source_of_the_clause_it_opens_or_closes():

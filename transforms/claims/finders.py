@@ -404,6 +404,8 @@ class AttributionFinder(PhraseFinders):
             return True  # "Trump seemed to overstay his welcome": an impression nobody is named for
         if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "amod") and own_subject(tok) is None:
             return True  # "Asked whether ...", "figures published by ..."
+        if asked_opening(tok) is not None:
+            return True  # "Asked what it would look like, ...", tagged a past tense: the impersonal finder's
         if has_infinitive_to(tok) and tok.dep_ == "xcomp" and is_cue_word(tok.head):
             return True  # "wants to build": the cue is "wants"; "tried to refute" is "refute"
         if any(c.dep_ == "xcomp" and passive(c) and c.lemma_.lower() in IDENTIFY_VERBS for c in tok.children):
@@ -453,6 +455,8 @@ class AttributionFinder(PhraseFinders):
             and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
         ):
             return True  # "Asked whether ...", "figures published by"
+        if asked_opening(tok) is not None:
+            return True  # "Asked what it would look like, ...", tagged a past tense: the impersonal finder's
         declined = tok.dep_ == "xcomp" and tok.head.lemma_.lower() in DECLINE_VERBS
         conj_of_declined = (
             tok.dep_ == "conj" and tok.head.dep_ == "xcomp" and (tok.head.head.lemma_.lower() in DECLINE_VERBS)

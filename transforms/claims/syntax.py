@@ -263,8 +263,8 @@ def agent_of(tok: Token) -> Token | None:
 def asked_opening(tok: Token) -> tuple[int, int] | None:
     """'Asked about her vote, Sanders said ...' / '..., she said when asked why he trailed' / 'Blumenthal was asked
     whether ...': the question put to the speaker, a claim of its own whose asker the text does not name."""
-    if tok.lower_ != "asked" or tok.tag_ != "VBN":
-        return None
+    if tok.lower_ != "asked" or not (tok.tag_ == "VBN" or (tok.tag_ == "VBD" and tok.dep_ == "advcl")):
+        return None  # 'Asked what that might look like, she said': a participle the tagger took for a past tense
     if own_subject(tok) is not None:
         return None  # "she asked whether": the asker is named
     asked = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
