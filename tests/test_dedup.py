@@ -95,3 +95,21 @@ def test_lsh_path_for_large_groups(monkeypatch):
     assert out["y001"] == "y000"
     assert sum(1 for k, v in out.items() if k == v) == 31
     assert DEDUP_VERSION
+
+
+def test_lsh_path_gives_the_clusters_of_comparing_every_pair(monkeypatch):
+    """Claims are looked up in the index before they join it: every pair that compares equal still clusters (a
+    named speaker's claims, whose candidate threshold sits well below the decision's)."""
+    speaker = "person:p"
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(60)]
+    rows = []
+    for i in range(80):
+        text = " ".join(rng.sample(vocabulary, 12))
+        rows.append(claim(f"a{i:03d}", speaker, text, source="one"))
+        if i % 4 == 0:  # the same claim in another outlet, lightly edited
+            rows.append(claim(f"b{i:03d}", speaker, text + " today", source="two"))
+    exhaustive = cluster_claims(rows)  # 100 claims: compared pair by pair
+    monkeypatch.setattr(dedup, "BRUTE_FORCE_MAX", 2)
+    assert cluster_claims(rows) == exhaustive
+    assert sum(1 for k, v in exhaustive.items() if k != v) == 20

@@ -76,14 +76,16 @@ class _UnionFind:
 class _Claim:
     __slots__ = ("claim_id", "shingles", "words", "entities", "figures", "source")
 
-    def __init__(self, row: Mapping):
+    def __init__(self, row: Mapping, named: bool = True):
         self.claim_id = row["claim_id"]
         self.source = row.get("article_source")
         content = row.get("content") or ""
         self.shingles = _shingles(content)
-        self.words = frozenset(_TOKEN.findall(content.lower().replace("’", "'")))
-        self.entities = frozenset(row.get("entity_ids") or ())
-        self.figures = frozenset(round(q.value, 6) for q in find_quantities(content))
+        # Words, entities and figures only break ties between a named speaker's claims (_same_claim); the largest
+        # group, claims without a named speaker, does not hold them.
+        self.words = frozenset(_TOKEN.findall(content.lower().replace("’", "'"))) if named else frozenset()
+        self.entities = frozenset(row.get("entity_ids") or ()) if named else frozenset()
+        self.figures = frozenset(round(q.value, 6) for q in find_quantities(content)) if named else frozenset()
 
 
 def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_Claim, _Claim]]:
@@ -94,16 +96,16 @@ def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_C
     # Imported here: datasketch takes over a second to import, and most runs have no group to hash.
     from datasketch import MinHash, MinHashLSH
 
-    hashes = MinHash.bulk(([s.encode() for s in sorted(c.shingles)] for c in group), num_perm=NUM_PERM, seed=SEED)
+    # Each claim is looked up among the ones before it, then added: the same pairs as indexing all first (band
+    # collisions are symmetric), without holding every claim's MinHash at once.
     lsh = MinHashLSH(threshold=floor, num_perm=NUM_PERM)
     by_id = {}
-    for claim, mh in zip(group, hashes, strict=True):
-        lsh.insert(claim.claim_id, mh)
-        by_id[claim.claim_id] = claim
+    hashes = MinHash.generator(([s.encode() for s in sorted(c.shingles)] for c in group), num_perm=NUM_PERM, seed=SEED)
     for claim, mh in zip(group, hashes, strict=True):
         for other_id in sorted(lsh.query(mh)):
-            if other_id > claim.claim_id:
-                yield claim, by_id[other_id]
+            yield by_id[other_id], claim
+        lsh.insert(claim.claim_id, mh)
+        by_id[claim.claim_id] = claim
 
 
 def _contained(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -126,7 +128,8 @@ def cluster_claims(claims: Sequence[Mapping]) -> dict[str, str]:
     """claim_id -> cluster_id (the smallest claim_id of its cluster) for every given claim."""
     groups: dict[str | None, list[_Claim]] = defaultdict(list)
     for row in claims:
-        groups[row.get("speaker_entity_id")].append(_Claim(row))
+        speaker = row.get("speaker_entity_id")
+        groups[speaker].append(_Claim(row, named=speaker is not None))
     uf = _UnionFind(c.claim_id for group in groups.values() for c in group)
     for speaker in sorted(groups, key=lambda s: (s is None, s or "")):
         group = sorted(groups[speaker], key=lambda c: c.claim_id)
