@@ -48,7 +48,7 @@ def _shingles(content: str) -> frozenset[str]:
     return frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def _jaccard(a: frozenset, b: frozenset) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
@@ -74,18 +74,32 @@ class _UnionFind:
 
 
 class _Claim:
-    __slots__ = ("claim_id", "shingles", "words", "entities", "figures", "source")
+    """What the comparison needs of one claim. Bigrams are held as their hashes (a third of the memory of the
+    strings; equal sets either way); the words and figures for the tiebreak are worked out only when a pair gets
+    that far, which most never do."""
 
-    def __init__(self, row: Mapping, named: bool = True):
+    __slots__ = ("claim_id", "content", "shingles", "entities", "source", "_words", "_figures")
+
+    def __init__(self, row: Mapping):
         self.claim_id = row["claim_id"]
         self.source = row.get("article_source")
-        content = row.get("content") or ""
-        self.shingles = _shingles(content)
-        # Words, entities and figures only break ties between a named speaker's claims (_same_claim); the largest
-        # group, claims without a named speaker, does not hold them.
-        self.words = frozenset(_TOKEN.findall(content.lower().replace("’", "'"))) if named else frozenset()
-        self.entities = frozenset(row.get("entity_ids") or ()) if named else frozenset()
-        self.figures = frozenset(round(q.value, 6) for q in find_quantities(content)) if named else frozenset()
+        self.content = row.get("content") or ""
+        self.shingles = frozenset(map(hash, _shingles(self.content)))
+        self.entities = frozenset(row.get("entity_ids") or ())
+        self._words: frozenset[str] | None = None
+        self._figures: frozenset[float] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(_TOKEN.findall(self.content.lower().replace("’", "'")))
+        return self._words
+
+    @property
+    def figures(self) -> frozenset[float]:
+        if self._figures is None:
+            self._figures = frozenset(round(q.value, 6) for q in find_quantities(self.content))
+        return self._figures
 
 
 def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_Claim, _Claim]]:
@@ -100,7 +114,8 @@ def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_C
     # collisions are symmetric), without holding every claim's MinHash at once.
     lsh = MinHashLSH(threshold=floor, num_perm=NUM_PERM)
     by_id = {}
-    hashes = MinHash.generator(([s.encode() for s in sorted(c.shingles)] for c in group), num_perm=NUM_PERM, seed=SEED)
+    bigrams = ([s.encode() for s in sorted(_shingles(c.content))] for c in group)
+    hashes = MinHash.generator(bigrams, num_perm=NUM_PERM, seed=SEED)
     for claim, mh in zip(group, hashes, strict=True):
         for other_id in sorted(lsh.query(mh)):
             yield by_id[other_id], claim
@@ -108,7 +123,7 @@ def _candidate_pairs(group: Sequence[_Claim], floor: float) -> Iterable[tuple[_C
         by_id[claim.claim_id] = claim
 
 
-def _contained(a: frozenset[str], b: frozenset[str]) -> bool:
+def _contained(a: frozenset, b: frozenset) -> bool:
     smaller = min(len(a), len(b))
     return smaller >= MIN_CONTAINED and len(a & b) >= CONTAINMENT * smaller
 
@@ -128,8 +143,7 @@ def cluster_claims(claims: Sequence[Mapping]) -> dict[str, str]:
     """claim_id -> cluster_id (the smallest claim_id of its cluster) for every given claim."""
     groups: dict[str | None, list[_Claim]] = defaultdict(list)
     for row in claims:
-        speaker = row.get("speaker_entity_id")
-        groups[speaker].append(_Claim(row, named=speaker is not None))
+        groups[row.get("speaker_entity_id")].append(_Claim(row))
     uf = _UnionFind(c.claim_id for group in groups.values() for c in group)
     for speaker in sorted(groups, key=lambda s: (s is None, s or "")):
         group = sorted(groups[speaker], key=lambda c: c.claim_id)
