@@ -74,9 +74,9 @@ class _UnionFind:
 
 
 class _Claim:
-    """What the comparison needs of one claim. Bigrams are held as their hashes (a third of the memory of the
-    strings; equal sets either way); the words and figures for the tiebreak are worked out only when a pair gets
-    that far, which most never do."""
+    """What the comparison needs of one claim. Bigrams are held as their hashes (less memory than the strings, and
+    the same overlaps short of a 64-bit hash collision); the words and figures for the tiebreak are worked out only
+    when a pair gets that far, which most never do."""
 
     __slots__ = ("claim_id", "content", "shingles", "entities", "source", "_words", "_figures")
 
