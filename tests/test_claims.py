@@ -294,6 +294,36 @@ def test_multi_paragraph_quote_and_a_following_quote_paragraph():
     assert all(c["is_direct"] for c in found)
 
 
+def test_a_quote_paragraph_after_a_blank_line_continues_the_speaker():
+    """Paragraphs separated by blank lines are still neighbours: the quote paragraph is the speaker's too."""
+    text = (
+        '"We like a lot of the candidates," Maria Lopez said during the interview in Rome.\n\n'
+        '"It is changing every day. Nobody knows who will win."'
+    )
+    found = claims_of(text)
+    contents = [c["content"] for c in found]
+    assert contents == ["We like a lot of the candidates", "It is changing every day. Nobody knows who will win."]
+    assert found[1]["speaker_text"] == "Maria Lopez"
+
+
+def test_quote_resumed_after_a_long_speaker_description_is_one_claim():
+    text = (
+        '"This used to be Russia\'s back yard," said Raffaello Pantucci, director of International Security Studies '
+        'at the Royal United Services Institute in London, "but it is increasingly coming into China\'s thrall."'
+    )
+    quote = single_direct(text)
+    assert quote["content"].startswith("This used to be") and quote["content"].endswith("China's thrall.")
+
+
+def test_quote_ending_in_a_nested_question_continues_the_quote_before():
+    text = (
+        '"Of course it is not appropriate," Cruz said in response to a question from a reporter. "What a bizarre '
+        "world we are in, where reporters are forced to ask, 'Should staffers assault reporters?'\""
+    )
+    quote = single_direct(text)
+    assert quote["content"].endswith("assault reporters?'"), quote["content"]
+
+
 def test_apostrophes_are_not_quote_marks():
     c = single("The company’s chief said the governments' figures were 'probably wrong', and that James' car was red.")
     assert c["content"].startswith("the governments' figures were probably wrong")

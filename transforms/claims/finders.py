@@ -167,6 +167,11 @@ class AttributionFinder(PhraseFinders):
         self.ix.speech_quotes.append((quote.start, quote.end))
         after = self.cue_after(quote, next_open)
         before = self.cue_before(quote, prev_close)
+        if prev == "," and before is None and after is None:
+            resumed = self.resumed_after_cue(quote, prev_close, done)
+            if resumed is not None:
+                resumed.segments.append((quote.start, quote.end))
+                return resumed
         if not starts_sentence and before is None and not (prev == ":" and after is not None):
             return None  # '... would not last long: "A," Roffman predicted' keeps its cue after the quote
         ends_sentence = self.ix.text[quote.start : quote.end].rstrip().endswith((".", "…"))
@@ -195,12 +200,25 @@ class AttributionFinder(PhraseFinders):
             return att
         return self.continuation(quote, segment, paragraph, done)
 
+    def resumed_after_cue(self, quote: Quote, prev_close: int, done: list[Attribution]) -> Attribution | None:
+        """'"A," said Raffaello Pantucci, director of ... in London, "but B."': a quote resumed after the cue that
+        the quote before it got, however long the speaker's description in between."""
+        opening = self.ix.token_at(quote.open_at)
+        for att in reversed(done):
+            cue = att.cue_tok
+            if cue is None or not att.is_direct or att.source != "quote":
+                continue
+            if prev_close <= cue.idx < quote.open_at and opening is not None and cue.sent == opening.sent:
+                return att
+            break
+        return None
+
     def continuation(
         self, quote: Quote, segment: tuple[int, int], paragraph: int, done: list[Attribution]
     ) -> Attribution | None:
         """A quote with no attribution of its own continues the quote before it."""
-        inner = self.ix.text[quote.start : quote.end].rstrip()
-        if quote.closed and not inner.endswith((".", "!", "?", "…", ".'", ".’")):
+        inner = self.ix.text[quote.start : quote.end].rstrip().rstrip(QUOTE_CHARS)
+        if quote.closed and not inner.endswith((".", "!", "?", "…")):
             return None
         if not done:
             return None

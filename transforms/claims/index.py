@@ -22,7 +22,8 @@ class ArticleIndex:
         for index, sent in enumerate(self.sents):
             for i in range(sent.start, sent.end):
                 self.sent_of[i] = index
-        self.para_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        # Blank lines between paragraphs are no paragraphs of their own: the next paragraph is still the neighbour.
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.kinds = {e["entity_id"]: e.get("kind") for e in entities}
         self.names = {e["entity_id"]: e.get("name") for e in entities}
         self.mentions = sorted((dict(m) for m in mentions), key=lambda m: (m["start_char"], -m["end_char"]))

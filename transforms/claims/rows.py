@@ -28,7 +28,7 @@ from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
 
-TRANSFORM_VERSION = "claims-6"
+TRANSFORM_VERSION = "claims-7"
 
 
 @dataclass
