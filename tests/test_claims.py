@@ -460,6 +460,25 @@ def test_hedging(text, cues):
     assert c["hedge_cues"] == cues and c["hedged"] == bool(cues)
 
 
+@pytest.mark.parametrize(
+    ("text", "replier", "entity"),
+    [
+        ('"So he\'s doing it?" the senator asked. "He is," she replied.', "she", None),
+        (
+            'Senator Jane Collins met Maria Lopez on Monday. "So the minister is doing it?" Collins asked. '
+            '"He is," she replied.',
+            "Maria Lopez",
+            "person:maria-lopez",
+        ),
+    ],
+)
+def test_the_one_who_replies_is_not_the_one_who_asked(text, replier, entity):
+    """Question and answer: a pronoun replying right after a question is someone other than the asker."""
+    asked, reply = claims_of(text)
+    assert asked["cue"] == "ask" and reply["cue"] == "reply"
+    assert (reply["speaker_text"], reply["speaker_entity_id"]) == (replier, entity)
+
+
 def test_speakers_pronouns_descriptions_and_unnamed_sources():
     text = (
         "Defence Minister Anna Berg said on Monday that the border was calm. Pavel Ostrov was in Oslo. "

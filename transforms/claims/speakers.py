@@ -32,6 +32,7 @@ from transforms.claims.words import (
     PERSONAL_PRONOUNS,
     QUANTIFIER_HEADS,
     RELATIVE,
+    REPLY_CUES,
     TITLE_WORDS,
 )
 
@@ -43,6 +44,8 @@ class _Seen:
     speaker: Speaker
     sentence: int
     char: int
+    #: the claim is a question ("asked", or a quotation ending in a question mark)
+    asks: bool = False
 
 
 class SpeakerResolver:
@@ -104,9 +107,22 @@ class SpeakerResolver:
         if speaker is not None:
             att.speaker = speaker
             sentence = self.ix.sent_of[att.cue_tok.i] if att.cue_tok is not None else self._sentence_of(att.anchor)
-            self.history.append(_Seen(speaker, sentence, att.anchor))
+            self.history.append(_Seen(speaker, sentence, att.anchor, self._asks(att)))
             self._learn_gender(att, speaker)
         return speaker
+
+    def _asks(self, att: Attribution) -> bool:
+        if att.cue == "ask":
+            return True
+        start, end = att.segments[-1] if att.segments else (0, 0)
+        return self.ix.text[start:end].rstrip().rstrip(QUOTE_CHARS).rstrip().endswith("?")
+
+    def _asker(self, att: Attribution, sentence: int) -> Speaker | None:
+        """The speaker of a question just before a reply: not who the reply's he or she is."""
+        if att.cue not in REPLY_CUES or not self.history:
+            return None
+        last = self.history[-1]
+        return last.speaker if last.asks and sentence - last.sentence <= 1 else None
 
     def _sentence_of(self, char: int) -> int:
         tok = self.ix.token_at(char)
@@ -351,7 +367,14 @@ class SpeakerResolver:
         """he/she: the nearest earlier compatible speaker within three sentences, else the nearest person."""
         compatible = self._compatible(gender)
         outer = att.nested_in.speaker.entity_id if att.nested_in and att.nested_in.speaker else None
-        if self.history and att.nested_in is None:
+        asker = self._asker(att, self.ix.sent_of[subj.i])
+
+        def not_asker(speaker: Speaker) -> bool:
+            return asker is None or not (
+                speaker is asker or (speaker.entity_id is not None and speaker.entity_id == asker.entity_id)
+            )
+
+        if self.history and att.nested_in is None and not_asker(self.history[-1].speaker):
             last = self.history[-1]
             sentence = self.ix.sent_of[subj.i]
             between = [m for m in self.ix.mentions_between(last.char, subj.idx) if self.ix.kind_of(m) == "PERSON"]
@@ -363,11 +386,16 @@ class SpeakerResolver:
                 and not between
             ):
                 return last.speaker  # "A spokesman said ... He declined to confirm ..."
-        earlier = self._recent(lambda s: s.kind == "PERSON" and self._speaker_fits(s, gender), sentences=3)
+        earlier = self._recent(
+            lambda s: s.kind == "PERSON" and self._speaker_fits(s, gender) and not_asker(s), sentences=3
+        )
         persons = [
             m
             for m in self._mentions_before(subj.idx, 4)
-            if self.ix.kind_of(m) == "PERSON" and compatible(m["entity_id"]) and not self._inside_content(m, att)
+            if self.ix.kind_of(m) == "PERSON"
+            and compatible(m["entity_id"])
+            and not self._inside_content(m, att)
+            and (asker is None or m["entity_id"] != asker.entity_id)
         ]
         subjects = [m for m in persons if self._is_subject(m)]
         if earlier is not None and (outer is None or earlier.entity_id != outer):
@@ -389,7 +417,7 @@ class SpeakerResolver:
             for m in reversed(pool):
                 if m["entity_id"] != outer:
                     return self._as_resolved(m["entity_id"], gender)
-        unnamed = self._recent(lambda s: s.kind == "UNNAMED" and not s.plural, sentences=2)
+        unnamed = self._recent(lambda s: s.kind == "UNNAMED" and not s.plural and not_asker(s), sentences=2)
         if unnamed is not None:
             return unnamed
         return Speaker(None, subj.text, "UNNAMED")

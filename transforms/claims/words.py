@@ -44,3 +44,4 @@ ASKED_WHEN = _list("asked_when")
 PERSONAL_PRONOUNS = _list("personal_pronouns")
 FIRST_SECOND = _list("first_second_pronouns")
 THIRD_PERSON = PERSONAL_PRONOUNS - FIRST_SECOND
+REPLY_CUES = _list("reply_cues")
