@@ -460,6 +460,11 @@ def test_hedging(text, cues):
     assert c["hedge_cues"] == cues and c["hedged"] == bool(cues)
 
 
+def test_what_a_thing_is_dismissed_as_belongs_to_the_content():
+    claim = single("Maria Lopez dismissed the report as fiction.")
+    assert (claim["cue"], claim["content"]) == ("dismiss", "the report as fiction")
+
+
 @pytest.mark.parametrize(
     ("text", "replier", "entity"),
     [

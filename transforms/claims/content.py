@@ -128,5 +128,10 @@ class ContentFinder:
                 first, last = subtree_range(target)
                 if clause is not None:
                     first = max(first, obj.i + 1)
+                else:  # "dismissed the report as fiction": what it was called is said too
+                    role = [
+                        c.right_edge.i for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > last
+                    ]
+                    last = max([last, *role])
                 return first, last, False
         return None
