@@ -460,6 +460,13 @@ def test_hedging(text, cues):
     assert c["hedge_cues"] == cues and c["hedged"] == bool(cues)
 
 
+def test_a_quoted_conjunct_after_quoted_content_continues_it():
+    claim = single(
+        'Clinton said that her family "came out of the White House dead broke," and "struggled to pay for houses."'
+    )
+    assert claim["content"].endswith("struggled to pay for houses."), claim["content"]
+
+
 def test_what_a_thing_is_dismissed_as_belongs_to_the_content():
     claim = single("Maria Lopez dismissed the report as fiction.")
     assert (claim["cue"], claim["content"]) == ("dismiss", "the report as fiction")

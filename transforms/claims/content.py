@@ -81,6 +81,14 @@ class ContentFinder:
                     and any(a.dep_ == "aux" and a.lower_ in MODALS for a in conj.children)
                 ):
                     last = conj.right_edge.i  # "told X that A but would not accept B": B is reported too
+            for conj in tok.children:
+                if (
+                    conj.dep_ == "conj"
+                    and conj.i > last
+                    and own_subject(conj) is None
+                    and self._quoted_from(conj, last)
+                ):
+                    last = conj.right_edge.i  # 'said that A," and "struggled with B."': the quotation goes on
             return max(first, tok.i + 1), last, False
         before = self.before_clause(tok)
         if before is not None:
@@ -88,6 +96,15 @@ class ContentFinder:
         if lemma in NP_CONTENT_CUES:
             return self.np_object(tok)
         return None
+
+    def _quoted_from(self, conj: Token, last: int) -> bool:
+        """The conjunct opens with a quote mark right after the content (a comma, quote mark or 'and' between)."""
+        between = self.doc[last + 1 : conj.left_edge.i + 1]
+        return (
+            len(between) <= 4
+            and any(t.text in QUOTE_CHARS for t in between)
+            and all(t.is_punct or t.dep_ == "cc" for t in between)
+        )
 
     def before_clause(self, tok: Token) -> tuple[int, int] | None:
         """'..., the minister said': a clause before the verb, set off by a comma (or a quote and comma)."""
