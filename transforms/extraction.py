@@ -164,6 +164,14 @@ def visible_text(tree: lxml_html.HtmlElement) -> str:
     return " ".join(" ".join(tree.xpath(_VISIBLE_TEXT)).split())
 
 
+def standfirst_candidate(text: str, description: str | None) -> str | None:
+    """The description, whitespace collapsed, when it is long enough to be a standfirst and the text lacks it."""
+    lead = " ".join((description or "").split())
+    if len(lead) < MIN_STANDFIRST_CHARS or lead in " ".join(text.split()):
+        return None
+    return lead
+
+
 def add_standfirst(text: str, description: str | None, page_text: str) -> str:
     """Put the page's description in front of the text when the page shows it and the text lacks it.
 
@@ -171,8 +179,8 @@ def add_standfirst(text: str, description: str | None, page_text: str) -> str:
     of them because they sit outside the body container. The meta description is usually that standfirst;
     it is only taken when it is visible on the page, so a description written for search engines alone stays out.
     """
-    lead = " ".join((description or "").split())
-    if len(lead) < MIN_STANDFIRST_CHARS or lead in " ".join(text.split()) or lead not in page_text:
+    lead = standfirst_candidate(text, description)
+    if lead is None or lead not in page_text:
         return text
     return f"{lead}\n{text}"
 
@@ -219,13 +227,15 @@ def extract_article(body: bytes, url: str) -> ExtractedArticle:
     tree = _parse_tree(body)
     if tree is None:
         raise ExtractionFailed("unparsable_html", "the page could not be parsed as HTML")
-    anchors = _anchor_texts(tree)  # before trafilatura, which may prune the tree
-    page_text = visible_text(tree)
+    anchors = _anchor_texts(tree)
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     text = (document.text or "").strip() if document is not None else ""
     if text:
+        # The page's visible text is only needed to check a standfirst; bare_extraction works on copies of the
+        # tree, so it is the same after extraction as before.
+        page_text = visible_text(tree) if standfirst_candidate(text, document.description) else ""
         text = clean_main_text(text, document.description, page_text, anchors)
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionFailed(
