@@ -79,7 +79,7 @@ def claims_by_speaker(
 
     Clustering compares claims of one speaker only, so a group at a time gives the same clusters while Python holds
     one group's rows and comparison state, not the whole warehouse's claims at once. unnamed=False leaves out the
-    claims without a speaker, the one group that grows with the warehouse (see `unnamed_candidate_pairs`).
+    claims without a speaker, the one group that grows with the warehouse (`flows.tasks.cluster_unnamed` takes them).
     """
     query = CLAIMS_FOR_CLUSTERING if unnamed else _NAMED_CLAIMS
     cursor = con.execute(query + "ORDER BY c.speaker_entity_id NULLS LAST, c.claim_id")
