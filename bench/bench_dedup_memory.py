@@ -10,6 +10,10 @@ in-memory DuckDB capped like the writer (512 MB), and runs one way of clustering
 - `whole`: `transforms.dedup.cluster_claims` over every row at once (the rows read before tracing starts,
   as this bench measured it first).
 
+--synthetic N instead clusters N made-up claims without a speaker (random words, every tenth a one-word edit of
+the one before, in 50 outlets): mostly distinct claims, as a large warehouse's are, rather than copies that all
+pair up.
+
 It prints the peak traced by tracemalloc (Python's allocations) during the clustering, the bytes per claim, the
 CPU time and the process's peak RSS (DuckDB included); --unnamed-only leaves out the claims of named speakers
 (whose groups the copies multiply too). --save writes the shared clusters (claim_id ->
@@ -18,12 +22,14 @@ way in its own process for its RSS:
 
     uv run wirehouse ingest --html-dir ../shared/corpus/extraction/pages --home /tmp/exh
     uv run python bench/bench_dedup_memory.py --home /tmp/exh --copies 10 --way now [--save clusters.json]
+    uv run python bench/bench_dedup_memory.py --synthetic 200000 --way now
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import sys
 import tempfile
@@ -49,11 +55,43 @@ def claim_rows(home: str) -> list[dict]:
     return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
 
 
-def copied_warehouse(rows: list[dict], copies: int, scratch: str) -> duckdb.DuckDBPyConnection:
-    """The three tables the clustering reads, each claim its own article, repeated copies times in SQL."""
+def synthetic_rows(n: int, seed: int = 1) -> list[dict]:
+    """n claims without a speaker, of 6-30 random words from 20,000; every tenth one word off the one before."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(20_000)]
+    rows: list[dict] = []
+    for i in range(n):
+        if i % 10 == 9:
+            words = rows[-1]["content"].split()
+            words[rng.randrange(len(words))] = "again"
+        else:
+            words = rng.choices(vocabulary, k=rng.randint(6, 30))
+        claim_id = f"{rng.getrandbits(100):027x}"
+        rows.append(_row(claim_id, " ".join(words), f"outlet-{rng.randrange(50)}"))
+    return rows
+
+
+def _row(claim_id: str, content: str, source: str) -> dict:
+    return {
+        "claim_id": claim_id,
+        "speaker_entity_id": None,
+        "content": content,
+        "article_source": source,
+        "entity_ids": [],
+    }
+
+
+def _connect(scratch: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB capped like the warehouse writer."""
     con = duckdb.connect()
     con.execute("SET memory_limit = '512MB'")
     con.execute("SET temp_directory = $dir", {"dir": scratch})
+    return con
+
+
+def copied_warehouse(rows: list[dict], copies: int, scratch: str) -> duckdb.DuckDBPyConnection:
+    """The three tables the clustering reads, each claim its own article, repeated copies times in SQL."""
+    con = _connect(scratch)
     base = pa.table(
         {
             "claim_id": [r["claim_id"] for r in rows],
@@ -110,14 +148,19 @@ def run_way(con: duckdb.DuckDBPyConnection, way: str, unnamed_only: bool) -> tup
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", required=True, help="a warehouse home holding claims")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--home", help="a warehouse home holding claims")
+    source.add_argument("--synthetic", type=int, metavar="N", help="N made-up claims without a speaker instead")
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--way", choices=("now", "before", "whole"), default="now")
     parser.add_argument("--unnamed-only", action="store_true", help="cluster only the claims without a speaker")
     parser.add_argument("--save", help="write the shared clusters, claim_id -> cluster_id, as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-dedup-") as scratch:
-        con = copied_warehouse(claim_rows(args.home), args.copies, scratch)
+        if args.synthetic:
+            con = copied_warehouse(synthetic_rows(args.synthetic), 1, scratch)
+        else:
+            con = copied_warehouse(claim_rows(args.home), args.copies, scratch)
         unnamed = con.execute("SELECT count(*) FROM claim_rows WHERE speaker_entity_id IS NULL").fetchone()[0]
         clusters, cpu, peak, claims = run_way(con, args.way, args.unnamed_only)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
