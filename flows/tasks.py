@@ -108,7 +108,8 @@ def cluster_task(con, run_id: str, lock: Callable[[], AbstractContextManager]) -
     from transforms.dedup import DEDUP_VERSION
 
     with lock():
-        assignments = cluster_by_speaker(state.claims_by_speaker(con))
+        assignments = cluster_by_speaker(state.claims_by_speaker(con, unnamed=False))
+        assignments = dict(sorted({**assignments, **cluster_unnamed(con)}.items()))
         return state.replace_clusters(con, assignments, {"run_id": run_id, "transform_version": DEDUP_VERSION})
 
 
@@ -126,6 +127,34 @@ def cluster_by_speaker(groups: Iterable[list[dict]]) -> dict[str, str]:
         sizes = Counter(clusters.values())
         shared.update((claim, cluster) for claim, cluster in clusters.items() if sizes[cluster] > 1)
     return dict(sorted(shared.items()))
+
+
+def cluster_unnamed(con, fetch_rows: int = state.CLUSTER_FETCH_ROWS) -> dict[str, str]:
+    """cluster_claims over the claims without a speaker, in memory bounded by fetch_rows; only shared clusters.
+
+    That group holds about half of all claims, so comparing it in Python at once grew with the warehouse. Its
+    candidates are the pairs sharing an LSH band key, and the keys do not depend on which claims are indexed
+    together: each chunk's signatures go to DuckDB, which joins the keys and counts shared bigrams (under the
+    writer's memory cap), and Python applies the rule to the streamed pairs and joins them, holding only the
+    clustered claim ids. Same candidates, same rule, same components: the same clusters. A group small enough
+    for cluster_claims' pair-by-pair comparison (no LSH) is still compared that way.
+    """
+    from transforms.dedup import same_unnamed_claim, shared_clusters, unnamed_brute_force, unnamed_signatures
+
+    try:
+        count = state.stage_unnamed_claims(con)
+        if unnamed_brute_force(count):
+            rows = [row | {"speaker_entity_id": None} for chunk in state.unnamed_claims(con) for row in chunk]
+            return cluster_by_speaker([rows])
+        state.start_unnamed_signatures(con)
+        for chunk in state.unnamed_claims(con, fetch_rows):
+            signatures = list(unnamed_signatures([row["content"] for row in chunk]))
+            numbers = [row["n"] for row in chunk]
+            state.add_unnamed_signatures(con, numbers, [s.shingles for s in signatures], [s.bands for s in signatures])
+        pairs = state.unnamed_candidate_pairs(con, fetch_rows)
+        return shared_clusters((a, b) for a, b, *counts in pairs if same_unnamed_claim(*counts))
+    finally:
+        state.drop_unnamed_tables(con)
 
 
 @task(name="compact", cache_policy=NO_CACHE)

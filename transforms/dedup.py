@@ -16,14 +16,22 @@ seed, so runs are deterministic) proposes candidate pairs, the exact Jaccard sim
 
 Pure function over the given rows: the warehouse passes every current claim and replaces the whole clustering.
 The cluster id is the smallest claim_id in the cluster; a claim alone is its own cluster.
+
+The unnamed group grows with the whole warehouse, so it can also be clustered without holding it:
+`unnamed_signatures` gives each claim's bigram hashes and LSH band keys (the very keys the in-memory index would
+file it under), the warehouse finds the pairs that share a band key and counts their shared bigrams in SQL, and
+`same_unnamed_claim` and `shared_clusters` decide and join them as `cluster_claims` would (see
+`flows.tasks.cluster_unnamed`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from itertools import combinations
+from typing import NamedTuple
 
 from transforms.quantities import find_quantities
 
@@ -55,7 +63,7 @@ def _jaccard(a: frozenset, b: frozenset) -> float:
 
 
 class _UnionFind:
-    def __init__(self, items: Iterable[str]):
+    def __init__(self, items: Iterable[str] = ()):
         self.parent = {item: item for item in items}
 
     def find(self, item: str) -> str:
@@ -128,11 +136,20 @@ def _contained(a: frozenset, b: frozenset) -> bool:
     return smaller >= MIN_CONTAINED and len(a & b) >= CONTAINMENT * smaller
 
 
+def same_unnamed_claim(shared: int, size_a: int, size_b: int, source_a: str | None, source_b: str | None) -> bool:
+    """The rule for two claims without a speaker, from the sizes of their bigram sets and of their intersection
+    (all the warehouse needs to send for a pair; the same division as `_jaccard`, so the same floats)."""
+    if not size_a or not size_b:
+        return False
+    cross_outlet = source_a is None or source_b is None or source_a != source_b
+    return cross_outlet and shared / (size_a + size_b - shared) >= UNNAMED_THRESHOLD
+
+
 def _same_claim(a: _Claim, b: _Claim, named: bool) -> bool:
-    similarity = _jaccard(a.shingles, b.shingles)
     if not named:
-        cross_outlet = a.source is None or b.source is None or a.source != b.source
-        return cross_outlet and similarity >= UNNAMED_THRESHOLD
+        shared = len(a.shingles & b.shingles)
+        return same_unnamed_claim(shared, len(a.shingles), len(b.shingles), a.source, b.source)
+    similarity = _jaccard(a.shingles, b.shingles)
     if similarity >= THRESHOLD or _contained(a.shingles, b.shingles):
         return True
     shared = a.entities & b.entities or a.figures & b.figures
@@ -154,4 +171,52 @@ def cluster_claims(claims: Sequence[Mapping]) -> dict[str, str]:
         for a, b in _candidate_pairs(group, CANDIDATE_FLOOR if named else floor):
             if _same_claim(a, b, named):
                 uf.union(a.claim_id, b.claim_id)
+    return {claim_id: uf.find(claim_id) for claim_id in sorted(uf.parent)}
+
+
+class UnnamedSignature(NamedTuple):
+    """What the warehouse stores of a claim without a speaker to find its pairs: its bigram hashes (sorted) and the
+    key of each LSH band."""
+
+    shingles: list[int]
+    bands: list[bytes]
+
+
+@cache
+def _unnamed_band_ranges() -> tuple[tuple[int, int], ...]:
+    """The bands of the index `_candidate_pairs` builds for the unnamed group, taken from datasketch itself so the
+    banding cannot drift from it."""
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=UNNAMED_THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
+def unnamed_signatures(contents: Sequence[str | None]) -> Iterator[UnnamedSignature]:
+    """One signature per content, in order. Two claims are candidates in `cluster_claims` exactly when one band's
+    MinHash values are equal (datasketch files a band under those values' bytes), so equal band keys here give the
+    same candidate pairs, whichever claims are hashed together."""
+    from datasketch import MinHash
+
+    ranges = _unnamed_band_ranges()
+    bigram_sets = [_shingles(content or "") for content in contents]
+    encoded = ([s.encode() for s in sorted(bigrams)] for bigrams in bigram_sets)
+    hashes = MinHash.generator(encoded, num_perm=NUM_PERM, seed=SEED)
+    for bigrams, mh in zip(bigram_sets, hashes, strict=True):
+        keys = [mh.hashvalues[start:end].tobytes() for start, end in ranges]
+        yield UnnamedSignature(sorted(frozenset(map(hash, bigrams))), keys)
+
+
+def unnamed_brute_force(count: int) -> bool:
+    """Whether `cluster_claims` compares an unnamed group of this size pair by pair (so no LSH candidates)."""
+    return count <= BRUTE_FORCE_MAX
+
+
+def shared_clusters(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """claim_id -> cluster_id for the claims of the given same-claim pairs: connected components under their
+    smallest claim_id, as `cluster_claims` gives them (claims in no pair are alone, and not listed)."""
+    uf = _UnionFind()
+    for a, b in pairs:
+        uf.parent.setdefault(a, a)
+        uf.parent.setdefault(b, b)
+        uf.union(a, b)
     return {claim_id: uf.find(claim_id) for claim_id in sorted(uf.parent)}

@@ -53,15 +53,16 @@ def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     )
 
 
-#: Claims of current articles with what the clustering compares: speaker, content, entities, outlet.
-CLAIMS_FOR_CLUSTERING = """
+_CLAIMS_SELECT = """
     SELECT c.claim_id, c.speaker_entity_id, c.content, a.site_name AS article_source,
            list(DISTINCT ce.entity_id) FILTER (WHERE ce.entity_id IS NOT NULL) AS entity_ids
     FROM claim_rows c
     JOIN articles a USING (article_id)
     LEFT JOIN claim_entities ce USING (claim_id)
-    GROUP BY ALL
 """
+#: Claims of current articles with what the clustering compares: speaker, content, entities, outlet.
+CLAIMS_FOR_CLUSTERING = _CLAIMS_SELECT + "GROUP BY ALL\n"
+_NAMED_CLAIMS = _CLAIMS_SELECT + "WHERE c.speaker_entity_id IS NOT NULL GROUP BY ALL\n"
 #: Rows fetched from DuckDB at a time while claims stream out one speaker at a time.
 CLUSTER_FETCH_ROWS = 5_000
 
@@ -71,13 +72,17 @@ def claims_for_clustering(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return con.execute(CLAIMS_FOR_CLUSTERING + "ORDER BY c.claim_id").to_arrow_table().to_pylist()
 
 
-def claims_by_speaker(con: duckdb.DuckDBPyConnection, fetch_rows: int = CLUSTER_FETCH_ROWS) -> Iterator[list[dict]]:
+def claims_by_speaker(
+    con: duckdb.DuckDBPyConnection, fetch_rows: int = CLUSTER_FETCH_ROWS, unnamed: bool = True
+) -> Iterator[list[dict]]:
     """The rows of claims_for_clustering, one speaker's claims at a time (unnamed ones last, each group by claim_id).
 
     Clustering compares claims of one speaker only, so a group at a time gives the same clusters while Python holds
-    one group's rows and comparison state, not the whole warehouse's claims at once.
+    one group's rows and comparison state, not the whole warehouse's claims at once. unnamed=False leaves out the
+    claims without a speaker, the one group that grows with the warehouse (`flows.tasks.cluster_unnamed` takes them).
     """
-    cursor = con.execute(CLAIMS_FOR_CLUSTERING + "ORDER BY c.speaker_entity_id NULLS LAST, c.claim_id")
+    query = CLAIMS_FOR_CLUSTERING if unnamed else _NAMED_CLAIMS
+    cursor = con.execute(query + "ORDER BY c.speaker_entity_id NULLS LAST, c.claim_id")
     columns = [d[0] for d in cursor.description]
     group: list[dict] = []
     while chunk := cursor.fetchmany(fetch_rows):
@@ -89,6 +94,105 @@ def claims_by_speaker(con: duckdb.DuckDBPyConnection, fetch_rows: int = CLUSTER_
             group.append(row)
     if group:
         yield group
+
+
+def stage_unnamed_claims(con: duckdb.DuckDBPyConnection) -> int:
+    """Copy the unnamed rows of claims_for_clustering to a temporary table, numbered by claim_id, and count them.
+
+    The group grows with the whole warehouse, so Python reads it back a chunk at a time (`unnamed_claims`), each
+    chunk its own query: the caller can write signatures on the same connection between chunks.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE unnamed_claims AS SELECT row_number() OVER (ORDER BY claim_id) AS n, "
+        f"claim_id, content, article_source FROM ({CLAIMS_FOR_CLUSTERING}) WHERE speaker_entity_id IS NULL"
+    )
+    return con.execute("SELECT count(*) FROM unnamed_claims").fetchone()[0]
+
+
+def unnamed_claims(con: duckdb.DuckDBPyConnection, fetch_rows: int = CLUSTER_FETCH_ROWS) -> Iterator[list[dict]]:
+    """The staged unnamed claims (n, claim_id, content, article_source), by claim_id, fetch_rows at a time."""
+    count = con.execute("SELECT count(*) FROM unnamed_claims").fetchone()[0]
+    for start in range(1, count + 1, fetch_rows):
+        yield (
+            con.execute(
+                "SELECT n, claim_id, content, article_source FROM unnamed_claims WHERE n BETWEEN $lo AND $hi "
+                "ORDER BY n",
+                {"lo": start, "hi": start + fetch_rows - 1},
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+
+
+def start_unnamed_signatures(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty temporary tables for the unnamed claims' bigram hashes and LSH band keys (DuckDB holds them, under
+    the writer's memory cap, spilling to disk past it, instead of Python)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE unnamed_shingles (n BIGINT, shingles BIGINT[])")
+    con.execute("CREATE OR REPLACE TEMP TABLE unnamed_bands (band USMALLINT, key BLOB, n BIGINT)")
+
+
+def add_unnamed_signatures(
+    con: duckdb.DuckDBPyConnection, numbers: list[int], shingles: list[list[int]], bands: list[list[bytes]]
+) -> None:
+    """Append one chunk's signatures; claims with no bigram are left out, as they match nothing."""
+    kept = [i for i, s in enumerate(shingles) if s]
+    band_rows = [(band, key, numbers[i]) for i in kept for band, key in enumerate(bands[i])]
+    con.register(
+        "new_shingles",
+        pa.table(
+            {
+                "n": pa.array([numbers[i] for i in kept], pa.int64()),
+                "shingles": pa.array([shingles[i] for i in kept], pa.list_(pa.int64())),
+            }
+        ),
+    )
+    con.register(
+        "new_bands",
+        pa.table(
+            {
+                "band": pa.array([r[0] for r in band_rows], pa.uint16()),
+                "key": pa.array([r[1] for r in band_rows], pa.binary()),
+                "n": pa.array([r[2] for r in band_rows], pa.int64()),
+            }
+        ),
+    )
+    try:
+        con.execute("INSERT INTO unnamed_shingles SELECT * FROM new_shingles")
+        con.execute("INSERT INTO unnamed_bands SELECT * FROM new_bands")
+    finally:
+        con.unregister("new_shingles")
+        con.unregister("new_bands")
+
+
+#: Pairs of unnamed claims that share an LSH band key, with what the rule needs: the number of bigrams they share,
+#: their bigram counts and outlets.
+UNNAMED_CANDIDATES = """
+    WITH pairs AS (
+        SELECT DISTINCT x.n AS a, y.n AS b
+        FROM unnamed_bands x JOIN unnamed_bands y ON x.band = y.band AND x.key = y.key AND x.n < y.n
+    )
+    SELECT ca.claim_id, cb.claim_id, len(list_intersect(sa.shingles, sb.shingles)), len(sa.shingles),
+           len(sb.shingles), ca.article_source, cb.article_source
+    FROM pairs p
+    JOIN unnamed_shingles sa ON sa.n = p.a JOIN unnamed_shingles sb ON sb.n = p.b
+    JOIN unnamed_claims ca ON ca.n = p.a JOIN unnamed_claims cb ON cb.n = p.b
+"""
+
+
+def unnamed_candidate_pairs(
+    con: duckdb.DuckDBPyConnection, fetch_rows: int = CLUSTER_FETCH_ROWS
+) -> Iterator[tuple[str, str, int, int, int, str | None, str | None]]:
+    """The candidate pairs of the stored signatures, streamed: the join and the bigram counting run in DuckDB, so
+    Python holds fetch_rows pairs at a time. The caller must not run other statements on con while iterating."""
+    cursor = con.execute(UNNAMED_CANDIDATES)
+    while chunk := cursor.fetchmany(fetch_rows):
+        yield from chunk
+
+
+def drop_unnamed_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables of the unnamed clustering (a no-op for those not made)."""
+    for table in ("unnamed_bands", "unnamed_shingles", "unnamed_claims"):
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
 
 
 def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str], lineage: dict[str, str]) -> int:
