@@ -2,10 +2,10 @@
 
 Builds the split's WARC with ../shared/tools/attribution/polnear_warc.py, runs `wirehouse ingest --warc` into a
 fresh home, then prints the table of ../shared/tools/attribution/score_attribution.py (content, source, cue and
-attribution F1), the same metric as the acceptance sets kept apart, and two figures on the direct quotes
+attribution F1), the same metric as the acceptance sets kept apart, and three figures on the direct quotes
 that the acceptance sets also measure: how many quoted relations a claim covers with the same words (token
-Jaccard over 0.8 and over 0.3), and how many quotes whose annotated source is a name, with that source found,
-carry a person's full name as their speaker entity. Tune on train, report dev. Run by hand:
+Jaccard over 0.8 and over 0.3), how often the speaker of a covered quote is right, and how many quotes whose
+annotated source is a name, with that source found, carry a person's full name as their speaker entity. Tune on train, report dev. Run by hand:
 
     uv run python bench/bench_attribution.py [--split dev] [--keep DIR]
 
@@ -93,7 +93,7 @@ def quote_figures(sql: str, split: str, map_path: Path) -> str:
         if stem is not None:
             speakers = [x for x in (row["entity_name"], row["speaker_text"]) if x and x.strip()]
             preds.setdefault(stem, []).append({**row, "speakers": speakers, "content": row["content"] or ""})
-    direct = over_08 = over_03 = named = full = 0
+    direct = over_08 = over_03 = named = full = covered = speaker_right = 0
     for stem, relations in gold.items():
         found = preds.get(stem, [])
         direct += sum(r["direct"] for r in relations)
@@ -106,6 +106,8 @@ def quote_figures(sql: str, split: str, map_path: Path) -> str:
             over_08 += overlap > 0.8
             over_03 += overlap > 0.3
             source = relation["source"]
+            covered += 1
+            speaker_right += scorer.source_ok(source, claim["speakers"])[1]
             if (
                 source
                 and _looks_like_a_name(source, scorer.PRONOUNS)
@@ -116,6 +118,7 @@ def quote_figures(sql: str, split: str, map_path: Path) -> str:
     share = lambda n, d: f"{n / d:.3f} ({n}/{d})" if d else "n/a"  # noqa: E731
     return (
         f"direct quotes covered with token Jaccard > 0.8: {share(over_08, direct)}; > 0.3: {share(over_03, direct)}\n"
+        f"speaker right over the direct quotes a claim covers: {share(speaker_right, covered)}\n"
         f"quotes by a named source, source found, whose speaker entity is a person's full name: {share(full, named)}"
     )
 
