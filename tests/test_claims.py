@@ -358,9 +358,15 @@ def test_according_to_and_nested_attribution():
     c = single("According to the police, three people were arrested on Sunday.")
     assert (c["cue"], c["content"]) == ("according_to", "three people were arrested on Sunday")
     nested = claims_of("John Smith said, according to the newspaper, that the plan was dead.")
-    assert {(c["cue"], c["content"]) for c in nested} == {
-        ("say", "the plan was dead"),
-        ("according_to", "the plan was dead"),
+    assert {(c["speaker_text"], c["cue"], c["content"]) for c in nested} == {
+        ("John Smith", "say", "the plan was dead"),
+        ("the newspaper", "according_to", "John Smith said the plan was dead"),
+    }
+    # what the transcript reports is who said what: the quote and its speaker, each claim with its own source
+    quoted = claims_of('"We will not back down," Smith said, according to the transcript.')
+    assert {(c["speaker_text"], c["content"]) for c in quoted} == {
+        ("Smith", "We will not back down"),
+        ("the transcript", "We will not back down, Smith said"),
     }
 
 

@@ -28,7 +28,7 @@ from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
 
-TRANSFORM_VERSION = "claims-7"
+TRANSFORM_VERSION = "claims-8"
 
 
 @dataclass
@@ -56,24 +56,35 @@ def _overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
 # --- assembling attributions ------------------------------------------------------------------------------------
 
 
-def _take_nested_content(atts: list[Attribution]) -> None:
-    """'"...," he said, according to the transcript' / '... told Dagbladet that X, Dagbladet reported':
-    an outer attribution whose content holds another attribution reports that attribution's content."""
+def _mark_reported_attributions(atts: list[Attribution]) -> None:
+    """'"...," he said, according to the transcript' / '... told Dagbladet that X, Dagbladet reported': an outer
+    attribution whose content holds another attribution reports that attribution, its speaker, cue and content
+    ('John Smith said, according to the newspaper, that ...': "John Smith said that ..."), as annotators of news
+    attribution mark it. The inner one stays a claim of its own rather than a nested one."""
     for att in atts:
         if not att.content_before:
             continue
-        inner = [
-            o
-            for o in atts
-            if o is not att
-            and o.cue_tok is not None
-            and _inside(o.cue_tok.idx, att.segments)
-            and o.source in ("quote", "reported", "continuation")
-            and not o.extra.get("lexicon")
-        ]
-        if inner:
-            att.segments = list(inner[-1].segments)
-            att.extra["reports"] = inner[-1]
+        for other in atts:
+            if (
+                other is not att
+                and other.cue_tok is not None
+                and _inside(other.cue_tok.idx, att.segments)
+                and other.source in ("quote", "reported", "continuation")
+                and not other.extra.get("lexicon")
+            ):
+                other.extra["reported_by"] = att
+                att.segments = _union(att.segments, other.segments)
+
+
+def _union(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges covering both lists, overlapping ranges merged, in text order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted([*a, *b]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _close_open_quotes(atts: list[Attribution], index: ArticleIndex) -> None:
@@ -94,7 +105,8 @@ def _mark_nesting(atts: list[Attribution]) -> None:
     for att in atts:
         if att.cue_tok is None:
             continue
-        outers = [o for o in atts if o is not att and _inside(att.cue_tok.idx, o.segments)]
+        reporter = att.extra.get("reported_by")
+        outers = [o for o in atts if o is not att and o is not reporter and _inside(att.cue_tok.idx, o.segments)]
         if outers:
             att.nested_in = min(outers, key=lambda o: o.end - o.start)
 
@@ -281,7 +293,7 @@ def extract_claims(
     atts = AttributionFinder(index).find()
     atts = _drop_quote_echoes(atts, index)
     _close_open_quotes(atts, index)
-    _take_nested_content(atts)
+    _mark_reported_attributions(atts)
     _mark_nesting(atts)
     atts = [a for a in _resolve(atts, index) if not _only_a_time(a, doc)]
     builder = _RowBuilder(doc, index, article_id, published_at)
