@@ -123,7 +123,7 @@ class PhraseFinders:
             if finding is None or finding.lower_ not in FINDING_NOUNS or tok.dep_ != "prep":
                 continue
             verb = next((t for t in tok.ancestors if t.pos_ in ("VERB", "AUX")), None)
-            if verb is None or self.ix.in_quote(tok.idx):
+            if verb is None or self.ix.in_quote(tok.idx) or not self._finding_clause(verb):
                 continue
             ranges = [(verb.left_edge.i, tok.left_edge.i - 1), (tok.right_edge.i + 1, verb.right_edge.i)]
             spans = [span for span in (trim(self.doc, a, b) for a, b in ranges if b >= a) if span is not None]
@@ -131,6 +131,13 @@ class PhraseFinders:
                 paragraph = self.ix.paragraph_of(tok.idx)
                 out.append(Attribution("according", "in", tok, finding, spans, False, tok.idx, paragraph))
         return out
+
+    @staticmethod
+    def _finding_clause(verb: Token) -> bool:
+        """A finding states something about a subject: 'Trump has a slight lead in the polls', not the fragment
+        'who leads in the polls' or 'plummeted in the polls'."""
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        return subject is not None and subject.lower_ not in RELATIVE
 
     def _continues_clause(self, comma: int, sent: Span) -> bool:
         """After 'The troops, according to officials, were moved' the clause goes on after the phrase."""
