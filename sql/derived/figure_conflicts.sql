@@ -29,7 +29,6 @@ WITH current_claims AS (
     SELECT
         r.claim_id,
         r.article_id,
-        a.text AS article_text,
         coalesce(k.cluster_id, r.claim_id) AS cluster_id,
         coalesce(a.site_name, a.source) AS outlet,
         coalesce(a.site_name, a.source, '') || chr(31) || coalesce(r.speaker_entity_id, lower(r.speaker_text), '')
@@ -43,6 +42,8 @@ WITH current_claims AS (
 ),
 figure_context AS (
     -- The figure's sentence on each side of it, up to the next figure: what is counted and what happened to it.
+    -- The article text is joined here, for the figures only: carried on every current claim, it was copied once per
+    -- claim (18 per article) and made the query's memory grow with the warehouse.
     SELECT
         q.claim_id,
         q.surface,
@@ -53,12 +54,12 @@ figure_context AS (
         q.high,
         q.start_char,
         regexp_replace(
-            regexp_replace(lower(coalesce(substr(c.article_text, q.end_char + 1, 120), '')), '[.;!?](\s|$).*$', ''),
+            regexp_replace(lower(coalesce(substr(a.text, q.end_char + 1, 120), '')), '[.;!?](\s|$).*$', ''),
             '[0-9].*$', ''
         ) AS after_text,
         regexp_replace(
             regexp_replace(
-                lower(coalesce(substr(c.article_text, greatest(q.start_char - 80, 0) + 1,
+                lower(coalesce(substr(a.text, greatest(q.start_char - 80, 0) + 1,
                                       q.start_char - greatest(q.start_char - 80, 0)), '')),
                 '^.*[.;!?]\s', ''
             ),
@@ -66,6 +67,7 @@ figure_context AS (
         ) AS before_text
     FROM claim_quantities AS q
     JOIN current_claims AS c USING (claim_id)
+    JOIN article_versions AS a USING (article_id)
     WHERE q.unit IS NOT NULL AND q.value IS NOT NULL
 ),
 figure_measures AS (
@@ -95,7 +97,7 @@ figure_measures AS (
 ),
 figures AS (
     SELECT
-        c.* EXCLUDE (article_text),
+        c.*,
         lower(q.unit) AS unit,
         CASE
             WHEN q.event_word IS NULL THEN 'count'
