@@ -18,13 +18,18 @@ class CompactionResult:
     files_deleted: int
 
 
-def data_file_count(con: duckdb.DuckDBPyConnection) -> int:
-    tables = [
+def _lake_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
         r[0]
         for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": CATALOG_ALIAS}
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db ORDER BY table_name",
+            {"db": CATALOG_ALIAS},
         ).fetchall()
     ]
+
+
+def data_file_count(con: duckdb.DuckDBPyConnection) -> int:
+    tables = _lake_tables(con)
     return sum(
         con.execute(
             "SELECT count(*) FROM ducklake_list_files($db, $table)", {"db": CATALOG_ALIAS, "table": t}
@@ -41,7 +46,10 @@ def compact(con: duckdb.DuckDBPyConnection, expire_older_than: str = "7 days") -
     before = data_file_count(con)
     # rollups are rewritten a little by every load: their files carry many small deletes worth folding in
     con.execute("CALL ducklake_rewrite_data_files($db, delete_threshold => 0.05)", {"db": CATALOG_ALIAS})
-    con.execute("CALL ducklake_merge_adjacent_files($db)", {"db": CATALOG_ALIAS})
+    # one table at a time: the same merges, but one call for every table took 478 MB over the process's 88 at 1,500
+    # pages, one per table 256 MB (its peak is raw_pages, the largest table)
+    for name in _lake_tables(con):
+        con.execute("CALL ducklake_merge_adjacent_files($db, $table)", {"db": CATALOG_ALIAS, "table": name})
     crash_point("compact:merged")
     expired = con.execute(
         "SELECT count(*) FROM ducklake_expire_snapshots($db, older_than => now() - CAST($age AS INTERVAL))",
