@@ -64,16 +64,18 @@ def _mark_reported_attributions(atts: list[Attribution]) -> None:
     for att in atts:
         if not att.content_before:
             continue
-        for other in atts:
-            if (
-                other is not att
-                and other.cue_tok is not None
-                and _inside(other.cue_tok.idx, att.segments)
-                and other.source in ("quote", "reported", "continuation")
-                and not other.extra.get("lexicon")
-            ):
-                other.extra["reported_by"] = att
-                att.segments = _union(att.segments, other.segments)
+        reported = [
+            other
+            for other in atts
+            if other is not att
+            and other.cue_tok is not None
+            and _inside(other.cue_tok.idx, att.segments)
+            and other.source in ("quote", "reported", "continuation")
+            and not other.extra.get("lexicon")
+        ]
+        for other in reported:
+            other.extra["reported_by"] = att
+            att.segments = _union(att.segments, other.segments)
 
 
 def _union(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
