@@ -159,6 +159,8 @@ class RssSampler:
         self.exclude = set(exclude or ())
         self.peak = 0
         self.peak_main = 0
+        #: peak of the descendants alone (the worker processes, with their models)
+        self.peak_children = 0
         self.peak_processes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
@@ -169,17 +171,19 @@ class RssSampler:
             main = self.me.memory_info().rss
         except self.psutil.Error:
             return
-        total += main
+        children = 0
         for child in self.me.children(recursive=True):
             if child.pid in self.exclude:
                 continue
             try:
-                total += child.memory_info().rss
+                children += child.memory_info().rss
                 count += 1
             except self.psutil.Error:
                 continue
+        total += main + children
         self.peak = max(self.peak, total)
         self.peak_main = max(self.peak_main, main)
+        self.peak_children = max(self.peak_children, children)
         self.peak_processes = max(self.peak_processes, count + 1)
 
     def _run(self) -> None:
@@ -553,6 +557,7 @@ def cli_ingest(directory: Path, home: Path, workers: int) -> dict:
         "stage_seconds": {},
         "peak_rss_mb": sampler.peak / 2**20,
         "peak_main_rss_mb": sampler.peak_main / 2**20,
+        "peak_workers_rss_mb": sampler.peak_children / 2**20,
         "processes": sampler.peak_processes,
     }
 
@@ -583,7 +588,8 @@ def rss(args) -> dict:
                 result["runs"].append(run)
                 log(
                     f"rss: {n} pages: peak {run['peak_rss_mb']:.0f} MB ({run['processes']} processes, main "
-                    f"{run['peak_main_rss_mb']:.0f} MB), {run['articles_per_s']:.1f} articles/s"
+                    f"{run['peak_main_rss_mb']:.0f} MB, workers together {run['peak_workers_rss_mb']:.0f} MB), "
+                    f"{run['articles_per_s']:.1f} articles/s"
                 )
                 shutil.rmtree(directory, ignore_errors=True)
         first, last = result["runs"][0], result["runs"][-1]
@@ -635,7 +641,8 @@ def print_report(mode: str, result: dict) -> None:
         for run in result["runs"]:
             print(
                 f"  {run['pages']:6d} pages {run['articles']:6d} articles: peak RSS {run['peak_rss_mb']:.0f} MB "
-                f"(main {run['peak_main_rss_mb']:.0f} MB, {run['processes']} processes), {run['wall_s']:.0f} s, "
+                f"(main {run['peak_main_rss_mb']:.0f} MB, workers {run.get('peak_workers_rss_mb', 0):.0f} MB, "
+                f"{run['processes']} processes), {run['wall_s']:.0f} s, "
                 f"{run['articles_per_s']:.1f}/s, stages {run['stage_seconds']}"
             )
         print("  " + json.dumps(result["summary"]))
