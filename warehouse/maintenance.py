@@ -46,8 +46,8 @@ def compact(con: duckdb.DuckDBPyConnection, expire_older_than: str = "7 days") -
     before = data_file_count(con)
     # rollups are rewritten a little by every load: their files carry many small deletes worth folding in
     con.execute("CALL ducklake_rewrite_data_files($db, delete_threshold => 0.05)", {"db": CATALOG_ALIAS})
-    # one table at a time: the same merges, but one call for every table took 478 MB over the process's 88 at 1,500
-    # pages, one per table 256 MB (its peak is raw_pages, the largest table)
+    # one table at a time: the same merges, but at 1,500 pages one call for every table peaked at 478 MB (88 MB before
+    # it), one call per table at 256 MB (its peak is raw_pages, the largest table)
     for name in _lake_tables(con):
         con.execute("CALL ducklake_merge_adjacent_files($db, $table)", {"db": CATALOG_ALIAS, "table": name})
     crash_point("compact:merged")
