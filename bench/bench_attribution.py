@@ -5,7 +5,8 @@ fresh home, then prints the table of ../shared/tools/attribution/score_attributi
 attribution F1), the same metric as the acceptance sets kept apart, and three figures on the direct quotes
 that the acceptance sets also measure: how many quoted relations a claim covers with the same words (token
 Jaccard over 0.8 and over 0.3), how often the speaker of a covered quote is right, and how many quotes whose
-annotated source is a name, with that source found, carry a person's full name as their speaker entity. Tune on train, report dev. Run by hand:
+annotated source is a name, with that source found, carry a person's full name as their speaker entity. Tune on
+train, report dev. Run by hand:
 
     uv run python bench/bench_attribution.py [--split dev] [--keep DIR]
 

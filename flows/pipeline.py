@@ -26,6 +26,7 @@ from flows.versions import code_version
 from warehouse import state
 from warehouse.lake import DEFAULT_LOAD_WAIT_S, write_lock
 from warehouse.load import Replacement
+from warehouse.maintenance import RunMerges
 from warehouse.paths import Home
 from warehouse.tables import stage_tables
 
@@ -73,6 +74,7 @@ class Pipeline:
         self.con, self.home, self.params, self.lock_wait_s = con, home, params, lock_wait_s
         self.nlp = settings.nlp()
         self.compact_after_files = settings.auto_compact_files
+        self.merges = RunMerges(settings.auto_compact_files)
         self._inline = InlineExecutor()
         self.executor = executor or self._inline
         self.in_flight = max(1, in_flight)
@@ -226,6 +228,10 @@ class Pipeline:
             self.con, quote({**rows, "run_batches": [run_row]}), self.lineage, replacement, index, self.locked
         )
         self.timed("load", t0)
+        if self.merges.due(self.con):
+            t0 = time.perf_counter()
+            tasks.merge_task(self.con, self.locked, self.merges)
+            self.timed("merge", t0)
         inserted = loaded.inserted
         self._batch_mark = loaded.stamped_at or datetime.now(UTC)
         self._count_outcomes(rows)

@@ -21,7 +21,7 @@ from warehouse import state
 from warehouse.checks import run_checks
 from warehouse.faults import crash_point
 from warehouse.load import LoadResult, Replacement, load_batch
-from warehouse.maintenance import CompactionResult, compact, needs_compaction
+from warehouse.maintenance import CompactionResult, RunMerges, compact, needs_compaction
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -164,6 +164,13 @@ def compact_task(con, lock: Callable[[], AbstractContextManager], threshold: int
         if not needs_compaction(con, threshold):
             return None
         return compact(con)
+
+
+@task(name="merge-small-files", cache_policy=NO_CACHE)
+def merge_task(con, lock: Callable[[], AbstractContextManager], merges: RunMerges) -> int:
+    """Merge the small files the run's loads have left so far, so that later loads stay as fast as the first."""
+    with lock():
+        return merges.merge(con)
 
 
 @task(name="quality-checks", cache_policy=NO_CACHE)

@@ -58,6 +58,7 @@ CRASH_POINTS = [
     "load:claim_rows:2",
     "load:rollups:2",
     "cluster:deleted:1",
+    "merge:merged:1",
     "compact:merged:1",
 ]
 
