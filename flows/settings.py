@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     )
     data_path: str | None = Field(None, description="Where a shared lake keeps its Parquet files (s3://...).")
     writer_memory: str = Field(DEFAULT_WRITER_MEMORY, description="DuckDB memory cap of the writing connection.")
-    auto_compact_files: int = Field(DEFAULT_AUTO_COMPACT_FILES, ge=1, description="Compact past this many files.")
+    auto_compact_files: int = Field(DEFAULT_AUTO_COMPACT_FILES, ge=1, description="Merge files past this many.")
     batch_size: int = Field(DEFAULT_BATCH_SIZE, ge=1, description="Articles per batch.")
     spacy_model: str | None = Field(None, description="spaCy pipeline name or path (None: the bundled model).")
     nlp_languages: Annotated[frozenset[str], NoDecode] = Field(NLP_LANGUAGES, description="Languages NLP reads.")
