@@ -71,3 +71,20 @@ def test_a_run_merges_past_the_threshold_then_past_twice_what_the_last_merge_lef
 def test_merges_take_larger_files_every_eighth_time():
     sizes = [run_merge_max_bytes(n) // RUN_MERGE_FIRST_TIER_BYTES for n in (1, 2, 7, 8, 9, 16, 64, 128, 512, 4096)]
     assert sizes == [1, 1, 1, 8, 1, 8, 64, 64, 512, 512]
+
+
+def test_merges_during_a_run_leave_the_stored_pages_to_the_compaction(home: Home):
+    def page_files(con) -> int:
+        return con.execute("SELECT count(*) FROM ducklake_list_files('wh', 'raw_pages')").fetchone()[0]
+
+    with open_writer(home) as con:
+        for n in range(3):
+            con.register("new_rows", padded("raw_pages", pa.Table.from_pylist([{"raw_sha256": f"h{n}"}])))
+            con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM new_rows")
+            con.unregister("new_rows")
+            _insert_entities(con, [f"p{n}"])
+        RunMerges(threshold=1).merge(con)
+        assert page_files(con) == 3
+        assert con.execute("SELECT count(*) FROM ducklake_list_files('wh', 'entities')").fetchone()[0] == 1
+        compact(con)
+        assert page_files(con) == 1
