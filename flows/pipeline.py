@@ -73,7 +73,6 @@ class Pipeline:
     ) -> None:
         self.con, self.home, self.params, self.lock_wait_s = con, home, params, lock_wait_s
         self.nlp = settings.nlp()
-        self.compact_after_files = settings.auto_compact_files
         self.merges = RunMerges(settings.auto_compact_files)
         self._inline = InlineExecutor()
         self.executor = executor or self._inline
@@ -284,7 +283,7 @@ class Pipeline:
         self.timed("cluster", t0)
         self.summary.checks = tasks.checks_task(self.con, self.summary.run_id, self.locked)
         t0 = time.perf_counter()
-        tasks.compact_task(self.con, self.locked, self.compact_after_files)
+        tasks.compact_task(self.con, self.locked, self.merges.threshold)
         self.timed("compact", t0)
         progress.reporter.stop()
         self.summary.duration_s = time.perf_counter() - self._clock
