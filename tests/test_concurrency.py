@@ -12,14 +12,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
 from shell.cli import main
 from tests.hostile_cases import PNG, german_page
 from warehouse.lake import connect, open_writer
+from warehouse.load import load_batch
 from warehouse.lock import writer_lock
 from warehouse.paths import Home
+from warehouse.tables.batches import padded
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES_PER_RUN = 12
@@ -176,3 +179,33 @@ def test_a_writer_that_cannot_get_the_lock_exits_with_one_clear_line(prefect_ser
     assert con.execute("SELECT count(*) FROM run_batches").fetchone()[0] == 0
     if len(lines) != 1:
         pytest.xfail(f"the clear line comes after {len(lines) - 1} lines of Prefect's traceback (reported)")
+
+
+def test_a_reader_holding_a_transaction_open_does_not_fail_the_writers_commit(tmp_path):
+    """An analyst's session left mid-transaction (or a long query) must not hold off a scheduled load: with the
+    catalog's default journal the commit below waited 5 s for the reader and then failed with 'database is locked'."""
+    home = Home.resolve(tmp_path / "home")
+    with open_writer(home):
+        pass
+    entity = padded("entities", pa.Table.from_pylist([{"entity_id": "person:ann", "kind": "PERSON", "name": "Ann"}]))
+    reader_code = (
+        "import sys; from pathlib import Path; from warehouse.lake import connect; from warehouse.paths import Home\n"
+        "con = connect(Home.resolve(Path(sys.argv[1])))\n"
+        "con.execute('BEGIN'); con.execute('SELECT count(*) FROM article_versions').fetchall()\n"
+        "print('reading', flush=True); sys.stdin.readline(); con.execute('COMMIT')\n"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", reader_code, str(home.root)],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        with open_writer(home) as con:
+            load_batch(con, {"entities": entity}, {"run_id": "run-1", "code_version": "test", "transform_version": "t"})
+    finally:
+        reader.communicate("done\n", timeout=30)
+    assert reader.returncode == 0
+    assert connect(home).execute("SELECT entity_id FROM entities").fetchall() == [("person:ann",)]

@@ -31,12 +31,20 @@ COUNTED = ("article_versions", "entities", "mentions", "quarantine", "run_batche
 
 
 def tree(root: Path) -> dict[str, str]:
-    """Every file under root with the SHA-256 of its content."""
+    """Every file under root with the SHA-256 of its content.
+
+    The catalog's WAL index (-shm) and an empty WAL are SQLite's working files, which any reader opens; a write
+    would show in the WAL itself, so a non-empty one counts.
+    """
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not _sqlite_working_file(p)
     }
+
+
+def _sqlite_working_file(path: Path) -> bool:
+    return path.name.endswith("-shm") or (path.name.endswith("-wal") and path.stat().st_size == 0)
 
 
 def counts(home: Home) -> dict[str, int]:

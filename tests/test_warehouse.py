@@ -13,6 +13,7 @@ from warehouse.migrations import latest_version, migration_files
 from warehouse.paths import Home
 from warehouse.queries import QueryError, get_query, named_queries, run_query
 from warehouse.tables.batches import padded
+from warehouse.transaction import transaction
 
 LINEAGE = {"run_id": "run-1", "code_version": "test", "transform_version": "t-1"}
 
@@ -79,6 +80,17 @@ def test_failed_batch_leaves_nothing_behind(home):
         with pytest.raises(duckdb.Error):
             load_batch(con, {"entities": _entities("ann"), "mentions": bad_mentions}, LINEAGE)
         assert con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0
+
+
+def test_a_commit_that_fails_raises_its_own_error_and_leaves_the_connection_usable(home):
+    with open_writer(home):
+        pass
+    first, second = connect(home, read_only=False), connect(home, read_only=False)
+    with pytest.raises(duckdb.TransactionException, match="Failed to commit"), transaction(second):
+        second.execute("CREATE TABLE scratch (x INT)")
+        with transaction(first):
+            first.execute("CREATE TABLE scratch (x INT)")
+    assert second.execute("SELECT count(*) FROM scratch").fetchone() == (0,)
 
 
 def test_reader_is_read_only_and_sees_committed_rows(home):

@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.tables.batches import rows_to_arrow
+from warehouse.transaction import transaction
 
 
 class AliasError(ValueError):
@@ -41,16 +42,11 @@ def add_aliases(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]], en
         "entity_aliases",
         [{"alias": s, "alias_norm": n, "entity_id": entity_id, "origin": origin, "created_at": now} for s, n in pairs],
     )
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.register("new_aliases", rows)
         con.execute("DELETE FROM entity_aliases WHERE alias_norm IN (SELECT alias_norm FROM new_aliases)")
         con.execute("INSERT INTO entity_aliases BY NAME SELECT * FROM new_aliases")
         con.unregister("new_aliases")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return rows.num_rows
 
 

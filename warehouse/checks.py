@@ -9,6 +9,7 @@ import duckdb
 
 from warehouse.paths import sql_dir
 from warehouse.tables.batches import rows_to_arrow
+from warehouse.transaction import transaction
 
 ASSERTS = re.compile(r"^--\s*asserts:\s*(.*)$", re.MULTILINE)
 
@@ -31,13 +32,8 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
             }
         )
     if results:
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.register("check_results", rows_to_arrow("checks", results))
             con.execute("INSERT INTO checks BY NAME SELECT * FROM check_results")
             con.unregister("check_results")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return results

@@ -46,6 +46,11 @@ def attach_sql(
     snapshot_time / snapshot_version attach the lake as it was then: what we knew on date X.
     """
     options = [f"DATA_PATH '{_quoted(data_path(home))}'", "DATA_INLINING_ROW_LIMIT 0"]
+    if not read_only and not is_postgres(catalog_string(home)):
+        # SQLite's default journal lets a reader's open transaction hold off a commit until the catalog's 5 s busy
+        # timeout fails it; in WAL mode readers and the writer never wait for each other. The mode is stored in the
+        # catalog file, so readers attached after the first writer (plain DuckDB sessions too) use it as well.
+        options.append("META_JOURNAL_MODE 'WAL'")
     if read_only:
         options.append("READ_ONLY")
     if snapshot_time:

@@ -13,6 +13,7 @@ from warehouse import rollups
 from warehouse.faults import crash_point
 from warehouse.tables import BATCH_WRITER, LOAD_ORDER, Table, table
 from warehouse.tables.batches import check_batch
+from warehouse.transaction import transaction
 
 
 @dataclass
@@ -188,9 +189,8 @@ def load_batch(
     inserted: dict[str, int] = {}
     stamped_at: datetime | None = None
     resolved = 0
-    con.execute("BEGIN")
-    crash_point("load:begin")
-    try:
+    with transaction(con):
+        crash_point("load:begin")
         docs = rollups.affected_docs(con, tables, replacement.article_ids if replacement else ())
         before = rollups.contributions(con, docs)
         if replacement is not None:
@@ -220,9 +220,5 @@ def load_batch(
         rollups.apply_changes(con, before, rollups.contributions(con, docs), lineage["run_id"])
         crash_point("load:rollups")
         crash_point("load:commit")
-        con.execute("COMMIT")
-        crash_point("load:committed")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    crash_point("load:committed")
     return LoadResult(inserted, stamped_at, resolved)

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.paths import sql_dir
+from warehouse.transaction import transaction
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -101,8 +102,7 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[st
 
 
 def _apply(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> None:
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(sql_file.text)
         if sql_file.version in FILL_AFTER:
             FILL_AFTER[sql_file.version](con)
@@ -111,7 +111,3 @@ def _apply(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> None:
             "INSERT INTO schema_migrations VALUES (?, ?, ?, now())",
             [sql_file.version, sql_file.path.name, sql_file.checksum],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

@@ -11,6 +11,7 @@ import pyarrow as pa
 from warehouse.faults import crash_point
 from warehouse.paths import sql_dir
 from warehouse.tables.batches import arrow_schema
+from warehouse.transaction import transaction
 
 
 def _with_values(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> None:
@@ -212,18 +213,13 @@ def replace_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str]
         },
         schema=arrow_schema("claim_clusters"),
     )
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM claim_clusters")
         crash_point("cluster:deleted")
         con.register("new_clusters", table)
         con.execute("INSERT INTO claim_clusters BY NAME SELECT * FROM new_clusters")
         con.unregister("new_clusters")
         refresh_figure_conflicts(con, lineage["run_id"])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(assignments)
 
 
