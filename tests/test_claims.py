@@ -370,6 +370,21 @@ def test_according_to_and_nested_attribution():
     }
 
 
+def test_content_found_twice_is_one_claim():
+    found = claims_of("According to the city council, \u201cThe bridge will close for repairs in May.\u201d")
+    assert [c["content"] for c in found] == ["The bridge will close for repairs in May."]
+    found = claims_of("According to the ministry: \u201cTwo schools will stay shut until the spring.\u201d")
+    assert [(c["speaker_text"], c["content"]) for c in found] == [
+        ("the ministry", "Two schools will stay shut until the spring.")
+    ]
+    # the same content from two different speakers is two claims
+    found = claims_of("According to the ministry, about 500 workers lost their jobs, a figure the union disputed.")
+    assert {(c["speaker_text"], c["content"]) for c in found} == {
+        ("the ministry", "about 500 workers lost their jobs"),
+        ("the union", "about 500 workers lost their jobs"),
+    }
+
+
 def test_a_passive_cue_without_agent_is_a_claim_about_its_subject_without_a_source():
     c = single("On Thursday, the dissolution of the club was announced.")
     assert (c["cue"], c["content"], c["speaker_kind"]) == ("announce", "the dissolution of the club", "NONE")

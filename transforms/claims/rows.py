@@ -28,7 +28,7 @@ from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
 
-TRANSFORM_VERSION = "claims-8"
+TRANSFORM_VERSION = "claims-9"
 
 
 @dataclass
@@ -160,6 +160,51 @@ def _only_a_time(att: Attribution, doc: Doc) -> bool:
         and all(t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("on", "at") for t in words)
         and not any(t.like_num for t in words)  # "supported it in 2007": a year may be what was said
     )
+
+
+def _covers(outer: Attribution, inner: Attribution) -> bool:
+    """Every piece of inner's content lies inside one piece of outer's content."""
+    return all(any(s2 <= s and e <= e2 for s2, e2 in outer.segments) for s, e in inner.segments)
+
+
+#: Words two speaker phrases may share without naming the same speaker ("a report in ...", "the ministry in ...").
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "in", "for", "to", "and", "on", "at", "by", "with", "from"})
+
+
+def _speaker_words(att: Attribution) -> set[str]:
+    return set(att.speaker.text.lower().split()) - _FUNCTION_WORDS if att.speaker is not None else set()
+
+
+def _same_speaker(a: Attribution, b: Attribution) -> bool:
+    """The two speakers are the same entity, or share a word other than a function word ("the city council",
+    "city"): two claims with the same content by different speakers (a figure one gives and the other denies)
+    both stay."""
+    if a.speaker is None or b.speaker is None:
+        return False
+    if a.speaker.entity_id is not None and a.speaker.entity_id == b.speaker.entity_id:
+        return True
+    return bool(_speaker_words(a) & _speaker_words(b))
+
+
+def _drop_contained(atts: list[Attribution]) -> list[Attribution]:
+    """A claim whose content lies wholly inside another claim's content repeats that content ('According to the
+    council, "The bridge will close."' found both as a quote and as an "according to"; a quote sentence inside a
+    reported clause that quotes it): annotators of news attribution mark it once, so the larger claim stays, and
+    the first of two the same size by the same speaker. A claim another one reports ("Smith said, according to
+    the paper, ...") keeps its own row: it has its own source."""
+
+    def size(att: Attribution) -> int:
+        return sum(e - s for s, e in att.segments)
+
+    def repeats(k: int, att: Attribution) -> bool:
+        return any(
+            other is not att
+            and _covers(other, att)
+            and (size(other) > size(att) or (size(other) == size(att) and m < k and _same_speaker(other, att)))
+            for m, other in enumerate(atts)
+        )
+
+    return [att for k, att in enumerate(atts) if "reported_by" in att.extra or not repeats(k, att)]
 
 
 def _resolve(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:
@@ -297,7 +342,7 @@ def extract_claims(
     _close_open_quotes(atts, index)
     _mark_reported_attributions(atts)
     _mark_nesting(atts)
-    atts = [a for a in _resolve(atts, index) if not _only_a_time(a, doc)]
+    atts = _drop_contained([a for a in _resolve(atts, index) if not _only_a_time(a, doc)])
     builder = _RowBuilder(doc, index, article_id, published_at)
     for att in sorted(atts, key=lambda a: (a.start, a.anchor)):
         builder.add(att, atts)
