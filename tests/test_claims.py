@@ -385,6 +385,24 @@ def test_content_found_twice_is_one_claim():
     }
 
 
+def test_a_second_attribution_joined_to_reported_content_is_its_own_claim():
+    found = claims_of(
+        "Asked about the vote, 74 percent said they would back the mayor, while 22 percent said they might not."
+    )
+    assert {(c["speaker_text"], c["content"]) for c in found} >= {
+        ("74 percent", "they would back the mayor"),
+        ("22 percent", "they might not"),
+    }
+    found = claims_of("Six in 10 voters said the senator is honest, and three-quarters said the same of her rival.")
+    assert {(c["speaker_text"], c["content"]) for c in found} == {
+        ("Six in 10 voters", "the senator is honest"),
+        ("three-quarters", "the same of her rival"),
+    }
+    # what the same speaker goes on to report stays one claim
+    (claim,) = claims_of("Smith said the plan was dead and that he would vote against it.")
+    assert claim["content"] == "the plan was dead and that he would vote against it"
+
+
 def test_a_passive_cue_without_agent_is_a_claim_about_its_subject_without_a_source():
     c = single("On Thursday, the dissolution of the club was announced.")
     assert (c["cue"], c["content"], c["speaker_kind"]) == ("announce", "the dissolution of the club", "NONE")

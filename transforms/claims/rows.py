@@ -24,6 +24,8 @@ from transforms.claims.index import ArticleIndex
 from transforms.claims.quotes import find_quotes, strip_marks
 from transforms.claims.records import Attribution, Speaker
 from transforms.claims.speakers import SpeakerResolver
+from transforms.claims.syntax import own_subject
+from transforms.claims.words import REPORTING_VERBS
 from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
@@ -101,6 +103,44 @@ def _close_open_quotes(atts: list[Attribution], index: ArticleIndex) -> None:
             if start <= quote.open_at < end < quote.end and quote.closed and index.paragraph_of(quote.end) == paragraph:
                 att.segments[-1] = (start, quote.close_end)
                 break
+
+
+#: Words that join a second, parallel attribution to a reported clause ("A said X, while B said Y").
+_PARALLEL_JOINS = frozenset({"and", "but", "while", "whereas", "yet", ",", ";"})
+
+
+def _parallel_start(inner: Attribution, outer: Attribution) -> Token | None:
+    """The first token of the clause that joins inner's attribution to outer's content as a parallel one ('74
+    percent said A, while 22 percent said B'), or None when inner reports something outer's speaker says."""
+    cue, subject = inner.cue_tok, inner.subject
+    if cue is None or subject is None or cue.dep_ not in ("advcl", "ccomp") or own_subject(cue) is None:
+        return None
+    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in cue.children):
+        return None  # "said A and that he would vote against B": B is reported too
+    start = cue.doc[min(cue.left_edge.i, subject.left_edge.i)]
+    if start.lower_ in _PARALLEL_JOINS:
+        return start
+    before = cue.doc[start.i - 1] if start.i > 0 else None
+    if before is not None and before.lower_ in _PARALLEL_JOINS and _inside(before.idx, outer.segments):
+        return before
+    return None
+
+
+def _split_parallel_attributions(atts: list[Attribution]) -> None:
+    """'74 percent said they would vote for her, while 22 percent said they might change their mind': the
+    parser hangs the second attribution inside the first one's content, but it is a claim of its own with its own
+    speaker, not part of what the first speaker said. The first content ends before it."""
+    for inner in atts:
+        if inner.source != "reported" or inner.cue_tok is None or inner.cue_tok.lemma_.lower() not in REPORTING_VERBS:
+            continue
+        for outer in atts:
+            if outer is inner or outer.is_direct or not _inside(inner.cue_tok.idx, outer.segments[-1:]):
+                continue
+            join = _parallel_start(inner, outer)
+            if join is None or join.idx <= outer.segments[-1][0]:
+                continue
+            start, _ = outer.segments[-1]
+            outer.segments[-1] = (start, join.idx)
 
 
 def _mark_nesting(atts: list[Attribution]) -> None:
@@ -341,6 +381,7 @@ def extract_claims(
     atts = _drop_quote_echoes(atts, index)
     _close_open_quotes(atts, index)
     _mark_reported_attributions(atts)
+    _split_parallel_attributions(atts)
     _mark_nesting(atts)
     atts = _drop_contained([a for a in _resolve(atts, index) if not _only_a_time(a, doc)])
     builder = _RowBuilder(doc, index, article_id, published_at)
