@@ -398,6 +398,11 @@ def test_a_second_attribution_joined_to_reported_content_is_its_own_claim():
         ("Six in 10 voters", "the senator is honest"),
         ("three-quarters", "the same of her rival"),
     }
+    found = claims_of("The mayor insisted that he would fight on and refused to answer questions about his health.")
+    assert {(c["cue"], c["content"]) for c in found} == {
+        ("insist", "he would fight on"),
+        ("refuse", "to answer questions about his health"),
+    }
     # what the same speaker goes on to report stays one claim
     (claim,) = claims_of("Smith said the plan was dead and that he would vote against it.")
     assert claim["content"] == "the plan was dead and that he would vote against it"

@@ -109,14 +109,24 @@ def _close_open_quotes(atts: list[Attribution], index: ArticleIndex) -> None:
 _PARALLEL_JOINS = frozenset({"and", "but", "while", "whereas", "yet", ",", ";"})
 
 
+def _second_verb(inner: Attribution, outer: Attribution) -> bool:
+    """inner's cue hangs on outer's cue as a second verb of the same sentence ('insisted that A and refused to
+    answer B', 'said A, adding B')."""
+    cue = inner.cue_tok
+    return outer.cue_tok is not None and cue.head == outer.cue_tok and cue.dep_ in ("advcl", "conj")
+
+
 def _parallel_start(inner: Attribution, outer: Attribution) -> Token | None:
     """The first token of the clause that joins inner's attribution to outer's content as a parallel one ('74
     percent said A, while 22 percent said B'), or None when inner reports something outer's speaker says."""
     cue, subject = inner.cue_tok, inner.subject
-    if cue is None or subject is None or cue.dep_ not in ("advcl", "ccomp") or own_subject(cue) is None:
-        return None
-    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in cue.children):
+    if cue is None or any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in cue.children):
         return None  # "said A and that he would vote against B": B is reported too
+    if _second_verb(inner, outer):
+        if subject is None or not outer.cue_tok.i < subject.i < cue.i:
+            subject = cue  # the subject both verbs share comes before the first one
+    elif cue.lemma_.lower() not in REPORTING_VERBS or cue.dep_ not in ("advcl", "ccomp") or own_subject(cue) is None:
+        return None
     start = cue.doc[min(cue.left_edge.i, subject.left_edge.i)]
     if start.lower_ in _PARALLEL_JOINS:
         return start
@@ -127,11 +137,12 @@ def _parallel_start(inner: Attribution, outer: Attribution) -> Token | None:
 
 
 def _split_parallel_attributions(atts: list[Attribution]) -> None:
-    """'74 percent said they would vote for her, while 22 percent said they might change their mind': the
-    parser hangs the second attribution inside the first one's content, but it is a claim of its own with its own
-    speaker, not part of what the first speaker said. The first content ends before it."""
+    """'74 percent said they would vote for her, while 22 percent said they might change their mind', 'insisted
+    that he would fight on and refused to answer questions': the parser hangs the second attribution inside the
+    first one's content, but it is a claim of its own, not part of what the first one says. The first content
+    ends before it."""
     for inner in atts:
-        if inner.source != "reported" or inner.cue_tok is None or inner.cue_tok.lemma_.lower() not in REPORTING_VERBS:
+        if inner.source != "reported" or inner.cue_tok is None:
             continue
         for outer in atts:
             if outer is inner or outer.is_direct or not _inside(inner.cue_tok.idx, outer.segments[-1:]):
