@@ -681,6 +681,13 @@ def test_seem_gives_an_impression_without_a_speaker():
     assert (c["speaker_kind"], c["speaker_text"]) == ("NONE", None)
 
 
+def test_looking_to_do_something_is_the_subjects_own_aim():
+    c = single("The mayor was looking to boost turnout in the north.")
+    assert (c["speaker_text"], c["cue"], c["content"]) == ("The mayor", "look", "to boost turnout in the north")
+    c = single("The mayor looked tired after the long debate.")
+    assert (c["speaker_kind"], c["speaker_text"]) == ("NONE", None)
+
+
 def test_name_and_colon_line_is_the_claim_of_that_name():
     found = claims_of("Ada Brook: The tunnel will open on time and under budget\nThe work starts in March.")
     assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [

@@ -95,6 +95,8 @@ def is_cue_word(tok: Token) -> bool:
 
 def is_raising(tok: Token) -> bool:
     """'seemed to ...', 'appears weak', 'looks like a ...': an impression the text gives without a source."""
+    if tok.lemma_.lower() == "look" and any(c.dep_ == "xcomp" and has_infinitive_to(c) for c in tok.children):
+        return False  # "Democrats were looking to boost turnout": what they intend, theirs
     return tok.lemma_.lower() in RAISING_VERBS and frame_of(tok) in ("xcomp", "acomp", "attr", "oprd", "ccomp")
 
 
