@@ -688,6 +688,17 @@ def test_looking_to_do_something_is_the_subjects_own_aim():
     assert (c["speaker_kind"], c["speaker_text"]) == ("NONE", None)
 
 
+def test_the_following_statement_before_a_quote_is_its_cue():
+    text = "The governor released the following statement:\n\n\u201cWe thank her. The city is better.\u201d"
+    c = single(text)
+    assert (c["speaker_text"], c["cue"], c["content"], c["is_direct"]) == (
+        "The governor",
+        "release",
+        "We thank her. The city is better.",
+        True,
+    )
+
+
 def test_name_and_colon_line_is_the_claim_of_that_name():
     found = claims_of("Ada Brook: The tunnel will open on time and under budget\nThe work starts in March.")
     assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [

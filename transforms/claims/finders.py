@@ -280,8 +280,8 @@ class AttributionFinder(PhraseFinders):
                 return None
             if quote_cue(tok):
                 return tok
-            if tok.pos_ == "VERB" or tok.text in (".", "!", "?") or n > 9:
-                return None
+            if (tok.pos_ == "VERB" and tok.dep_ != "amod") or tok.text in (".", "!", "?") or n > 9:
+                return None  # "released the following statement:" reads past "following"
         return None
 
     def quote_subject(self, cue: Token, quote: Quote) -> Token | None:
