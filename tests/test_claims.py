@@ -699,6 +699,12 @@ def test_the_following_statement_before_a_quote_is_its_cue():
     )
 
 
+def test_whom_someone_thanks_is_what_the_thanks_say():
+    c = single("The mayor thanked the volunteers for their hard work during the flood.")
+    assert (c["speaker_text"], c["cue"], c["content"]) == ("The mayor", "thank", "the volunteers for their hard work")
+    assert claims_of("Ada Brook told CNN on Tuesday.") == []
+
+
 def test_name_and_colon_line_is_the_claim_of_that_name():
     found = claims_of("Ada Brook: The tunnel will open on time and under budget\nThe work starts in March.")
     assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [

@@ -57,6 +57,8 @@ from transforms.claims.words import (
 )
 from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 
+#: Verbs whose object is only who was addressed ("told CNN"); whom someone thanks is what the thanks say.
+ADDRESSEE_ONLY_VERBS = ADDRESSEE_VERBS - {"thank"}
 #: Longest speaker phrase between a quote and its verb ('Dr. Helena Voss, the province's chief medical officer,').
 MAX_SPEAKER_TOKENS = 16
 _ACCORDING = hash_string("according")
@@ -447,7 +449,7 @@ class AttributionFinder(PhraseFinders):
         if in_quote and (own_subject(tok) is None or not self.ix.in_quote(subj.idx)):
             return None
         found = complement(tok)
-        if found is not None and tok.lemma_.lower() in ADDRESSEE_VERBS and frame_of(tok) in ("dobj", "none"):
+        if found is not None and tok.lemma_.lower() in ADDRESSEE_ONLY_VERBS and frame_of(tok) in ("dobj", "none"):
             found = None  # "told CNN", "asked reporters": the object is who was addressed, not what was said
         before = False
         ranges = [found] if found is not None else []
