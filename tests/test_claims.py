@@ -705,6 +705,18 @@ def test_whom_someone_thanks_is_what_the_thanks_say():
     assert claims_of("Ada Brook told CNN on Tuesday.") == []
 
 
+def test_a_stance_adjective_after_be_is_a_claim_of_the_subject():
+    found = claims_of("Party leaders are worried that the mayor will lose the seat.")
+    assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [
+        ("Party leaders", "worried", "the mayor will lose the seat")
+    ]
+    c = single("Many voters were worried about the cost of the bridge.")
+    assert (c["speaker_text"], c["content"]) == ("Many voters", "the cost of the bridge")
+    c = single("The mayor was eager to help the families.")
+    assert (c["speaker_text"], c["content"]) == ("The mayor", "to help the families")
+    assert claims_of("The bridge was old and the river was wide.") == []
+
+
 def test_name_and_colon_line_is_the_claim_of_that_name():
     found = claims_of("Ada Brook: The tunnel will open on time and under budget\nThe work starts in March.")
     assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [
