@@ -370,6 +370,44 @@ def test_according_to_and_nested_attribution():
     }
 
 
+def test_content_found_twice_is_one_claim():
+    found = claims_of("According to the city council, \u201cThe bridge will close for repairs in May.\u201d")
+    assert [c["content"] for c in found] == ["The bridge will close for repairs in May."]
+    found = claims_of("According to the ministry: \u201cTwo schools will stay shut until the spring.\u201d")
+    assert [(c["speaker_text"], c["content"]) for c in found] == [
+        ("the ministry", "Two schools will stay shut until the spring.")
+    ]
+    # the same content from two different speakers is two claims
+    found = claims_of("According to the ministry, about 500 workers lost their jobs, a figure the union disputed.")
+    assert {(c["speaker_text"], c["content"]) for c in found} == {
+        ("the ministry", "about 500 workers lost their jobs"),
+        ("the union", "about 500 workers lost their jobs"),
+    }
+
+
+def test_a_second_attribution_joined_to_reported_content_is_its_own_claim():
+    found = claims_of(
+        "Asked about the vote, 74 percent said they would back the mayor, while 22 percent said they might not."
+    )
+    assert {(c["speaker_text"], c["content"]) for c in found} >= {
+        ("74 percent", "they would back the mayor"),
+        ("22 percent", "they might not"),
+    }
+    found = claims_of("Six in 10 voters said the senator is honest, and three-quarters said the same of her rival.")
+    assert {(c["speaker_text"], c["content"]) for c in found} == {
+        ("Six in 10 voters", "the senator is honest"),
+        ("three-quarters", "the same of her rival"),
+    }
+    found = claims_of("The mayor insisted that he would fight on and refused to answer questions about his health.")
+    assert {(c["cue"], c["content"]) for c in found} == {
+        ("insist", "he would fight on"),
+        ("refuse", "to answer questions about his health"),
+    }
+    # what the same speaker goes on to report stays one claim
+    (claim,) = claims_of("Smith said the plan was dead and that he would vote against it.")
+    assert claim["content"] == "the plan was dead and that he would vote against it"
+
+
 def test_a_passive_cue_without_agent_is_a_claim_about_its_subject_without_a_source():
     c = single("On Thursday, the dissolution of the club was announced.")
     assert (c["cue"], c["content"], c["speaker_kind"]) == ("announce", "the dissolution of the club", "NONE")
@@ -641,6 +679,42 @@ def test_quantified_group_is_the_speaker_not_the_quantifier():
 def test_seem_gives_an_impression_without_a_speaker():
     c = single("Ada Brook seemed to rule out a second vote.")
     assert (c["speaker_kind"], c["speaker_text"]) == ("NONE", None)
+
+
+def test_looking_to_do_something_is_the_subjects_own_aim():
+    c = single("The mayor was looking to boost turnout in the north.")
+    assert (c["speaker_text"], c["cue"], c["content"]) == ("The mayor", "look", "to boost turnout in the north")
+    c = single("The mayor looked tired after the long debate.")
+    assert (c["speaker_kind"], c["speaker_text"]) == ("NONE", None)
+
+
+def test_the_following_statement_before_a_quote_is_its_cue():
+    text = "The governor released the following statement:\n\n\u201cWe thank her. The city is better.\u201d"
+    c = single(text)
+    assert (c["speaker_text"], c["cue"], c["content"], c["is_direct"]) == (
+        "The governor",
+        "release",
+        "We thank her. The city is better.",
+        True,
+    )
+
+
+def test_whom_someone_thanks_is_what_the_thanks_say():
+    c = single("The mayor thanked the volunteers for their hard work during the flood.")
+    assert (c["speaker_text"], c["cue"], c["content"]) == ("The mayor", "thank", "the volunteers for their hard work")
+    assert claims_of("Ada Brook told CNN on Tuesday.") == []
+
+
+def test_a_stance_adjective_after_be_is_a_claim_of_the_subject():
+    found = claims_of("Party leaders are worried that the mayor will lose the seat.")
+    assert [(c["speaker_text"], c["cue"], c["content"]) for c in found] == [
+        ("Party leaders", "worried", "the mayor will lose the seat")
+    ]
+    c = single("Many voters were worried about the cost of the bridge.")
+    assert (c["speaker_text"], c["content"]) == ("Many voters", "the cost of the bridge")
+    c = single("The mayor was eager to help the families.")
+    assert (c["speaker_text"], c["content"]) == ("The mayor", "to help the families")
+    assert claims_of("The bridge was old and the river was wide.") == []
 
 
 def test_name_and_colon_line_is_the_claim_of_that_name():

@@ -57,6 +57,8 @@ from transforms.claims.words import (
 )
 from transforms.hedging import CONFIRM_CUES, DECLINE_VERBS
 
+#: Verbs whose object is only who was addressed ("told CNN"); whom someone thanks is what the thanks say.
+ADDRESSEE_ONLY_VERBS = ADDRESSEE_VERBS - {"thank"}
 #: Longest speaker phrase between a quote and its verb ('Dr. Helena Voss, the province's chief medical officer,').
 MAX_SPEAKER_TOKENS = 16
 _ACCORDING = hash_string("according")
@@ -83,9 +85,15 @@ def cue_verbs() -> frozenset[str]:
 
 
 def cue_other_words() -> frozenset[str]:
-    """Words that are no verbs but open an attribution the finders read from the parse: "according (to)" and
-    the findings of "in a new poll". The selective parser parses the sentences that hold one of them too."""
-    return frozenset({"according"}) | FINDING_NOUNS
+    """Words that are no verbs but open an attribution the finders read from the parse: "according (to)", the
+    findings of "in a new poll" and stance adjectives ("are worried that"). The selective parser parses the
+    sentences that hold one of them too."""
+    return frozenset({"according"}) | FINDING_NOUNS | stance_adjectives()
+
+
+def stance_adjectives() -> frozenset[str]:
+    """Adjectives the lexicon counts as cues after "be" ('worried', 'eager', 'skeptical'), as written."""
+    return frozenset(w for w in cue_lemmas("ADJ", LEXICON_MIN_RATE) if w.isalpha() and len(w) > 2)
 
 
 def is_cue_word(tok: Token) -> bool:
@@ -93,8 +101,41 @@ def is_cue_word(tok: Token) -> bool:
     return cue_rate(tok.lemma_.lower(), tok.pos_, frame_of(tok)) >= LEXICON_MIN_RATE
 
 
+#: Prepositions after a stance adjective that take what the stance is about ("worried about X", "proud of X").
+_STANCE_PREPS = frozenset({"about", "of", "with", "in"})
+
+
+def is_stance_adjective(tok: Token) -> bool:
+    """'are worried that ...', 'is eager to ...', 'was critical of ...': an adjective after "be" that the lexicon
+    counts as a cue, its stance the subject's own."""
+    if tok.dep_ != "acomp" or tok.head.lemma_.lower() != "be":
+        return False
+    frame = frame_of(tok)
+    lemmas = {tok.lemma_.lower(), tok.lower_}
+    rates = [cue_rate(lemma, "ADJ", frame) for lemma in lemmas]
+    if tok.tag_ == "VBN":
+        rates.append(cue_rate(tok.lemma_.lower(), "VERB", frame))
+    return max(rates) >= LEXICON_MIN_RATE
+
+
+def stance_content(tok: Token) -> tuple[int, int] | None:
+    """Token range of what a stance adjective is about: its clause ('that the plan will fail', 'to help'), else
+    the object of its preposition ('about the cost')."""
+    clause = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if clause is not None:
+        return clause.left_edge.i, clause.right_edge.i
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in _STANCE_PREPS:
+            obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                return obj.left_edge.i, obj.right_edge.i
+    return None
+
+
 def is_raising(tok: Token) -> bool:
     """'seemed to ...', 'appears weak', 'looks like a ...': an impression the text gives without a source."""
+    if tok.lemma_.lower() == "look" and any(c.dep_ == "xcomp" and has_infinitive_to(c) for c in tok.children):
+        return False  # "Democrats were looking to boost turnout": what they intend, theirs
     return tok.lemma_.lower() in RAISING_VERBS and frame_of(tok) in ("xcomp", "acomp", "attr", "oprd", "ccomp")
 
 
@@ -118,7 +159,7 @@ class AttributionFinder(PhraseFinders):
         direct = self.direct_quotes()
         reported = self.reported()
         according = self.according_to() + self.in_findings()
-        learned = self.lexicon_cues()
+        learned = self.lexicon_cues() + self.adjective_cues()
         labelled = self.colon_labels()
         found = direct + reported + according + learned + labelled
         found += self.impersonal_cues([seg for att in found for seg in att.segments])
@@ -278,8 +319,8 @@ class AttributionFinder(PhraseFinders):
                 return None
             if quote_cue(tok):
                 return tok
-            if tok.pos_ == "VERB" or tok.text in (".", "!", "?") or n > 9:
-                return None
+            if (tok.pos_ == "VERB" and tok.dep_ != "amod") or tok.text in (".", "!", "?") or n > 9:
+                return None  # "released the following statement:" reads past "following"
         return None
 
     def quote_subject(self, cue: Token, quote: Quote) -> Token | None:
@@ -412,6 +453,23 @@ class AttributionFinder(PhraseFinders):
                 out.append(att)
         return out
 
+    def adjective_cues(self) -> list[Attribution]:
+        """Stances the lexicon knows ('Party leaders are worried that X', 'she was eager to Y'), with the subject
+        of "be" as speaker and what the adjective governs as content."""
+        out = []
+        for tok in self.doc:
+            if tok.pos_ not in ("ADJ", "VERB") or not is_stance_adjective(tok) or self.ix.in_quote(tok.idx):
+                continue
+            subj = own_subject(tok.head)
+            found = stance_content(tok)
+            span = trim(self.doc, *found) if found is not None else None
+            if subj is None or span is None:
+                continue
+            att = self.reported_attribution(tok, subj, [span], False, False)
+            att.extra["lexicon"] = True
+            out.append(att)
+        return out
+
     def _lexicon_skip(self, tok: Token) -> bool:
         """What the reporting-verb finder rules out holds here too: conditions ('if the sample confirms'), a verb
         under a cue word ('wants to build'), anonymity requests ('asked not to be named'). Refusals ('declined to
@@ -445,7 +503,7 @@ class AttributionFinder(PhraseFinders):
         if in_quote and (own_subject(tok) is None or not self.ix.in_quote(subj.idx)):
             return None
         found = complement(tok)
-        if found is not None and tok.lemma_.lower() in ADDRESSEE_VERBS and frame_of(tok) in ("dobj", "none"):
+        if found is not None and tok.lemma_.lower() in ADDRESSEE_ONLY_VERBS and frame_of(tok) in ("dobj", "none"):
             found = None  # "told CNN", "asked reporters": the object is who was addressed, not what was said
         before = False
         ranges = [found] if found is not None else []

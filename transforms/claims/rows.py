@@ -24,11 +24,13 @@ from transforms.claims.index import ArticleIndex
 from transforms.claims.quotes import find_quotes, strip_marks
 from transforms.claims.records import Attribution, Speaker
 from transforms.claims.speakers import SpeakerResolver
+from transforms.claims.syntax import own_subject
+from transforms.claims.words import REPORTING_VERBS
 from transforms.dates import ResolvedDate, resolve_dates
 from transforms.hedging import hedge_cues, polarity_of
 from transforms.quantities import Quantity, find_quantities
 
-TRANSFORM_VERSION = "claims-8"
+TRANSFORM_VERSION = "claims-9"
 
 
 @dataclass
@@ -103,6 +105,55 @@ def _close_open_quotes(atts: list[Attribution], index: ArticleIndex) -> None:
                 break
 
 
+#: Words that join a second, parallel attribution to a reported clause ("A said X, while B said Y").
+_PARALLEL_JOINS = frozenset({"and", "but", "while", "whereas", "yet", ",", ";"})
+
+
+def _second_verb(inner: Attribution, outer: Attribution) -> bool:
+    """inner's cue hangs on outer's cue as a second verb of the same sentence ('insisted that A and refused to
+    answer B', 'said A, adding B')."""
+    cue = inner.cue_tok
+    return outer.cue_tok is not None and cue.head == outer.cue_tok and cue.dep_ in ("advcl", "conj")
+
+
+def _parallel_start(inner: Attribution, outer: Attribution) -> Token | None:
+    """The first token of the clause that joins inner's attribution to outer's content as a parallel one ('74
+    percent said A, while 22 percent said B'), or None when inner reports something outer's speaker says."""
+    cue, subject = inner.cue_tok, inner.subject
+    if cue is None or any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in cue.children):
+        return None  # "said A and that he would vote against B": B is reported too
+    if _second_verb(inner, outer):
+        if subject is None or not outer.cue_tok.i < subject.i < cue.i:
+            subject = cue  # the subject both verbs share comes before the first one
+    elif cue.lemma_.lower() not in REPORTING_VERBS or cue.dep_ not in ("advcl", "ccomp") or own_subject(cue) is None:
+        return None
+    start = cue.doc[min(cue.left_edge.i, subject.left_edge.i)]
+    if start.lower_ in _PARALLEL_JOINS:
+        return start
+    before = cue.doc[start.i - 1] if start.i > 0 else None
+    if before is not None and before.lower_ in _PARALLEL_JOINS and _inside(before.idx, outer.segments):
+        return before
+    return None
+
+
+def _split_parallel_attributions(atts: list[Attribution]) -> None:
+    """'74 percent said they would vote for her, while 22 percent said they might change their mind', 'insisted
+    that he would fight on and refused to answer questions': the parser hangs the second attribution inside the
+    first one's content, but it is a claim of its own, not part of what the first one says. The first content
+    ends before it."""
+    for inner in atts:
+        if inner.source != "reported" or inner.cue_tok is None:
+            continue
+        for outer in atts:
+            if outer is inner or outer.is_direct or not _inside(inner.cue_tok.idx, outer.segments[-1:]):
+                continue
+            join = _parallel_start(inner, outer)
+            if join is None or join.idx <= outer.segments[-1][0]:
+                continue
+            start, _ = outer.segments[-1]
+            outer.segments[-1] = (start, join.idx)
+
+
 def _mark_nesting(atts: list[Attribution]) -> None:
     for att in atts:
         if att.cue_tok is None:
@@ -160,6 +211,51 @@ def _only_a_time(att: Attribution, doc: Doc) -> bool:
         and all(t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("on", "at") for t in words)
         and not any(t.like_num for t in words)  # "supported it in 2007": a year may be what was said
     )
+
+
+def _covers(outer: Attribution, inner: Attribution) -> bool:
+    """Every piece of inner's content lies inside one piece of outer's content."""
+    return all(any(s2 <= s and e <= e2 for s2, e2 in outer.segments) for s, e in inner.segments)
+
+
+#: Words two speaker phrases may share without naming the same speaker ("a report in ...", "the ministry in ...").
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "in", "for", "to", "and", "on", "at", "by", "with", "from"})
+
+
+def _speaker_words(att: Attribution) -> set[str]:
+    return set(att.speaker.text.lower().split()) - _FUNCTION_WORDS if att.speaker is not None else set()
+
+
+def _same_speaker(a: Attribution, b: Attribution) -> bool:
+    """The two speakers are the same entity, or share a word other than a function word ("the city council",
+    "city"): two claims with the same content by different speakers (a figure one gives and the other denies)
+    both stay."""
+    if a.speaker is None or b.speaker is None:
+        return False
+    if a.speaker.entity_id is not None and a.speaker.entity_id == b.speaker.entity_id:
+        return True
+    return bool(_speaker_words(a) & _speaker_words(b))
+
+
+def _drop_contained(atts: list[Attribution]) -> list[Attribution]:
+    """A claim whose content lies wholly inside another claim's content repeats that content ('According to the
+    council, "The bridge will close."' found both as a quote and as an "according to"; a quote sentence inside a
+    reported clause that quotes it): annotators of news attribution mark it once, so the larger claim stays, and
+    the first of two the same size by the same speaker. A claim another one reports ("Smith said, according to
+    the paper, ...") keeps its own row: it has its own source."""
+
+    def size(att: Attribution) -> int:
+        return sum(e - s for s, e in att.segments)
+
+    def repeats(k: int, att: Attribution) -> bool:
+        return any(
+            other is not att
+            and _covers(other, att)
+            and (size(other) > size(att) or (size(other) == size(att) and m < k and _same_speaker(other, att)))
+            for m, other in enumerate(atts)
+        )
+
+    return [att for k, att in enumerate(atts) if "reported_by" in att.extra or not repeats(k, att)]
 
 
 def _resolve(atts: list[Attribution], index: ArticleIndex) -> list[Attribution]:
@@ -296,8 +392,9 @@ def extract_claims(
     atts = _drop_quote_echoes(atts, index)
     _close_open_quotes(atts, index)
     _mark_reported_attributions(atts)
+    _split_parallel_attributions(atts)
     _mark_nesting(atts)
-    atts = [a for a in _resolve(atts, index) if not _only_a_time(a, doc)]
+    atts = _drop_contained([a for a in _resolve(atts, index) if not _only_a_time(a, doc)])
     builder = _RowBuilder(doc, index, article_id, published_at)
     for att in sorted(atts, key=lambda a: (a.start, a.anchor)):
         builder.add(att, atts)
