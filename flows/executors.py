@@ -1,18 +1,17 @@
-"""Where the CPU-bound stages run: in this process (at once, or on one thread beside the loads), in a pool of
-worker processes, or on a Dask cluster.
+"""Where the CPU-bound stages run: in this process, in a pool of worker processes, or on a Dask cluster.
 
-All of them hand out concurrent.futures-style futures, so the pipeline does not care which it has.
+All three hand out concurrent.futures-style futures, so the pipeline does not care which it has.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 
 class InlineExecutor(Executor):
-    """Runs the work at submit time: no pickling, no extra model load (reprocess, retry, batches with nothing new)."""
+    """Runs the work at submit time: no pickling, no extra model load; the default for one worker."""
 
     def submit(self, fn, /, *args: Any, **kwargs: Any) -> Future:
         future: Future = Future()
@@ -21,16 +20,6 @@ class InlineExecutor(Executor):
         except BaseException as exc:  # noqa: BLE001 - delivered through the future like a pool would
             future.set_exception(exc)
         return future
-
-
-class BackgroundExecutor(ThreadPoolExecutor):
-    """One thread in this process that parses the next batch while the current one loads: an ingest with one
-    worker. DuckDB lets go of the GIL while it writes, and so does spaCy's parser in its inner loop, so the two
-    overlap on a second core without a second copy of the model. One thread only: one spaCy pipeline must never
-    run two batches at once."""
-
-    def __init__(self) -> None:
-        super().__init__(max_workers=1, thread_name_prefix="wirehouse-parse")
 
 
 class DaskExecutor(Executor):
@@ -53,7 +42,7 @@ def make_executor(workers: int = 1, dask_address: str | None = None) -> Executor
     if dask_address:
         return DaskExecutor(dask_address)
     if workers <= 1:
-        return BackgroundExecutor()
+        return InlineExecutor()
     # spawn, not fork: the parent has Prefect and DuckDB threads that a forked child would inherit mid-state.
     # Workers start with the first batch that has new pages, and each loads spaCy (once, kept by shared_nlp)
     # with the first batch that has an article to parse: a run with nothing new starts neither.
@@ -64,8 +53,6 @@ def parallelism(executor: Executor, workers: int) -> int:
     """How many batches to keep in flight so that every worker stays busy while the main process loads."""
     if isinstance(executor, InlineExecutor):
         return 1
-    if isinstance(executor, BackgroundExecutor):
-        return 2  # one batch loading, the next one parsing
     if isinstance(executor, DaskExecutor):
         return max(2, 2 * sum(w.get("nthreads", 1) for w in executor.client.scheduler_info()["workers"].values()))
     return 2 * workers

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -153,7 +153,7 @@ class Pipeline:
         """Stop this machine's worker processes once every batch is loaded: what is left of the run (clustering,
         checks, compaction) happens in this process, and each worker still holds its spaCy model (about 550 MB),
         which would otherwise add to the run's peak memory just when the clustering needs the most."""
-        if isinstance(self.executor, ProcessPoolExecutor | ThreadPoolExecutor):
+        if isinstance(self.executor, ProcessPoolExecutor):
             self.executor.shutdown(wait=True)
 
     def run_pages(self, pages: list[Page], discovered: int, **options) -> None:
